@@ -1,0 +1,109 @@
+/**
+ * One error family for the whole project. Every error carries a stable `code` that tests and
+ * users match on, and the HTTP `status` every adapter answers with.
+ */
+
+export type WebhookErrorCode =
+  | 'MISSING_HEADERS'
+  | 'INVALID_TIMESTAMP'
+  | 'TIMESTAMP_OUT_OF_TOLERANCE'
+  | 'INVALID_SIGNATURE'
+  | 'INVALID_PAYLOAD'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'DUPLICATE_IN_FLIGHT'
+  | 'HANDLER_FAILED'
+  | 'STORE_UNAVAILABLE'
+  | 'RAW_BODY_UNAVAILABLE'
+  | 'INVALID_CONFIG';
+
+/** The HTTP status that belongs to each code (DESIGN.md, "Status codes"). */
+export const WEBHOOK_ERROR_STATUS: Readonly<Record<WebhookErrorCode, number>> = Object.freeze({
+  MISSING_HEADERS: 401,
+  INVALID_TIMESTAMP: 401,
+  TIMESTAMP_OUT_OF_TOLERANCE: 401,
+  INVALID_SIGNATURE: 401,
+  INVALID_PAYLOAD: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  DUPLICATE_IN_FLIGHT: 409,
+  HANDLER_FAILED: 500,
+  STORE_UNAVAILABLE: 503,
+  RAW_BODY_UNAVAILABLE: 500,
+  INVALID_CONFIG: 500,
+});
+
+const BRAND = Symbol.for('composio-webhooks.WebhookError');
+export const PACKAGE_PREFIX = '[@composio-webhooks/core]';
+
+export interface WebhookErrorOptions {
+  cause?: unknown;
+  /** Override the status of the code (rarely needed). */
+  status?: number;
+}
+
+export class WebhookError extends Error {
+  readonly code: WebhookErrorCode;
+  readonly status: number;
+
+  constructor(code: WebhookErrorCode, message: string, options: WebhookErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'WebhookError';
+    this.code = code;
+    this.status = options.status ?? WEBHOOK_ERROR_STATUS[code];
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** A JSON-safe view: code, status and message. Never contains the secret or the body. */
+  toJSON(): { name: string; code: WebhookErrorCode; status: number; message: string } {
+    return { name: this.name, code: this.code, status: this.status, message: this.message };
+  }
+}
+
+export type VerificationErrorCode =
+  | 'MISSING_HEADERS'
+  | 'INVALID_TIMESTAMP'
+  | 'TIMESTAMP_OUT_OF_TOLERANCE'
+  | 'INVALID_SIGNATURE';
+
+/** The request is not provably from Composio: 401. */
+export class WebhookVerificationError extends WebhookError {
+  declare readonly code: VerificationErrorCode;
+  constructor(code: VerificationErrorCode, message: string, options?: WebhookErrorOptions) {
+    super(code, message, options);
+    this.name = 'WebhookVerificationError';
+  }
+}
+
+/** The signature holds but the body cannot be used (not JSON, not a Composio payload): 400. */
+export class WebhookPayloadError extends WebhookError {
+  declare readonly code: 'INVALID_PAYLOAD';
+  constructor(message: string, options?: WebhookErrorOptions) {
+    super('INVALID_PAYLOAD', message, options);
+    this.name = 'WebhookPayloadError';
+  }
+}
+
+/** A configuration mistake. Thrown at start-up (construction), never per request. */
+export class WebhookConfigError extends WebhookError {
+  declare readonly code: 'INVALID_CONFIG';
+  constructor(message: string, options?: WebhookErrorOptions) {
+    super('INVALID_CONFIG', message, options);
+    this.name = 'WebhookConfigError';
+  }
+}
+
+/**
+ * True for any `WebhookError`, also one created by another copy of this package (two versions
+ * in `node_modules`, or ESM and CJS copies loaded side by side), where `instanceof` fails.
+ */
+export function isWebhookError(value: unknown): value is WebhookError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value instanceof WebhookError || (value as Record<symbol, unknown>)[BRAND] === true)
+  );
+}
+
+/** Builds a message with the package prefix, so users see at once where it comes from. */
+export function message(text: string): string {
+  return `${PACKAGE_PREFIX} ${text}`;
+}

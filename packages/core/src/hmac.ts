@@ -1,0 +1,123 @@
+/**
+ * HMAC-SHA256 backends. On Node, `node:crypto` with a `KeyObject` prepared once per key; where
+ * `node:crypto` is absent (edge runtimes) the same API runs on WebCrypto. No static import of
+ * `node:crypto`, so bundlers for edge runtimes accept this module as is.
+ */
+import type * as NodeCrypto from 'node:crypto';
+
+type NodeCryptoModule = typeof NodeCrypto;
+
+export interface HmacKey {
+  /** True when `digest` returns synchronously (node:crypto). */
+  readonly sync: boolean;
+  /** HMAC-SHA256 over `prefix` (ASCII) followed by the body bytes, exactly as given. */
+  digest(prefix: string, body: string | Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** Constant-time comparison of two digests. */
+  equal(a: Uint8Array, b: Uint8Array): boolean;
+  /** Decodes one base64 signature; `undefined` when it is not base64. */
+  decode(base64: string): Uint8Array | undefined;
+}
+
+export type CryptoBackend = 'node' | 'webcrypto';
+
+/** `node:crypto` when this runtime has it (Node ≥ 20.16 / 22.3 expose `process.getBuiltinModule`). */
+export function loadNodeCrypto(): NodeCryptoModule | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('node:crypto') as NodeCryptoModule | undefined;
+  return mod && typeof mod.createHmac === 'function' ? mod : undefined;
+}
+
+export function availableBackend(): CryptoBackend {
+  return loadNodeCrypto() ? 'node' : 'webcrypto';
+}
+
+export function createHmacKey(
+  keyBytes: Uint8Array,
+  backend: CryptoBackend = availableBackend(),
+): HmacKey {
+  if (backend === 'node') {
+    const nodeCrypto = loadNodeCrypto();
+    if (nodeCrypto) return nodeKey(nodeCrypto, keyBytes);
+  }
+  return webCryptoKey(keyBytes);
+}
+
+function nodeKey(nodeCrypto: NodeCryptoModule, keyBytes: Uint8Array): HmacKey {
+  const key = nodeCrypto.createSecretKey(keyBytes);
+  const BufferCtor = (globalThis as unknown as { Buffer: typeof Buffer }).Buffer;
+  return {
+    sync: true,
+    digest(prefix, body) {
+      return nodeCrypto.createHmac('sha256', key).update(prefix).update(body).digest();
+    },
+    equal(a, b) {
+      return a.byteLength === b.byteLength && nodeCrypto.timingSafeEqual(a, b);
+    },
+    decode(base64) {
+      if (!BASE64.test(base64)) return undefined;
+      return BufferCtor.from(base64, 'base64');
+    },
+  };
+}
+
+const encoder = new TextEncoder();
+
+function webCryptoKey(keyBytes: Uint8Array): HmacKey {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    throw new Error('Neither node:crypto nor WebCrypto (globalThis.crypto.subtle) is available.');
+  }
+  let key: Promise<NodeCrypto.webcrypto.CryptoKey> | undefined;
+  return {
+    sync: false,
+    async digest(prefix, body) {
+      key ??= subtle.importKey('raw', copy(keyBytes), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+      ]);
+      const head = encoder.encode(prefix);
+      const tail = typeof body === 'string' ? encoder.encode(body) : body;
+      const data = new Uint8Array(head.byteLength + tail.byteLength);
+      data.set(head, 0);
+      data.set(tail, head.byteLength);
+      return new Uint8Array(await subtle.sign('HMAC', await key, data));
+    },
+    equal: constantTimeEqual,
+    decode: decodeBase64,
+  };
+}
+
+/** Strict base64 (standard alphabet, optional padding). */
+export const BASE64 =
+  /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
+
+export function decodeBase64(base64: string): Uint8Array | undefined {
+  if (!BASE64.test(base64)) return undefined;
+  try {
+    const binary = atob(base64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return undefined;
+  }
+}
+
+export function encodeBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number);
+  return btoa(binary);
+}
+
+/** Compares every byte whatever the first difference, like `crypto.timingSafeEqual`. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  let diff = 0;
+  for (let i = 0; i < a.byteLength; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(bytes.byteLength);
+  out.set(bytes);
+  return out;
+}

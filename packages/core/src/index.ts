@@ -1,0 +1,65 @@
+export {
+  isWebhookError,
+  type VerificationErrorCode,
+  WEBHOOK_ERROR_STATUS,
+  WebhookConfigError,
+  WebhookError,
+  type WebhookErrorCode,
+  WebhookPayloadError,
+  WebhookVerificationError,
+} from './errors.js';
+export {
+  type AuthScheme,
+  type ComposioEvent,
+  type ComposioEventOf,
+  ComposioEventType,
+  type ConnectedAccount,
+  type ConnectedAccountStatus,
+  type ConnectionExpiredEvent,
+  isConnectionExpired,
+  isKnownEventType,
+  isTriggerDisabled,
+  isTriggerMessage,
+  isUnknownEvent,
+  type KnownComposioEvent,
+  type KnownComposioEventType,
+  type KnownTriggerSlug,
+  type PayloadVersion,
+  type TriggerData,
+  type TriggerDisabledEvent,
+  type TriggerMessageEvent,
+  type TriggerMessageMetadata,
+  type TriggerPayloads,
+  type UnknownComposioEvent,
+  type UnknownComposioEventType,
+  type WebhookDelivery,
+  WebhookEventType,
+} from './events.js';
+export {
+  HEADER_ATTEMPT,
+  HEADER_ID,
+  HEADER_SIGNATURE,
+  HEADER_TIMESTAMP,
+  HEADER_VERSION,
+  type HeaderRecord,
+  type HeadersLike,
+  type WebhookHeaders,
+} from './headers.js';
+export type { CryptoBackend } from './hmac.js';
+export { normalizePayload, type ParsedPayload } from './parse.js';
+export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';
+export {
+  type SignedWebhook,
+  type SignedWebhookHeaders,
+  type SignWebhookInput,
+  signWebhook,
+} from './sign.js';
+export {
+  createWebhookVerifier,
+  DEFAULT_TOLERANCE_SECONDS,
+  type VerifierOptions,
+  type VerifyWebhookInput,
+  verifyWebhook,
+  type WebhookPayload,
+  type WebhookVerifier,
+} from './verify.js';

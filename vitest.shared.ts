@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Tests import workspace packages from their TypeScript sources, so a change in core is seen by
+ * adapter tests without a rebuild. The built `dist` is exercised by the packaging tests.
+ */
+export const workspaceAliases = [
+  {
+    find: /^@composio-webhooks\/core\/testing$/,
+    replacement: `${root}packages/core/src/testing.ts`,
+  },
+  { find: /^@composio-webhooks\/core$/, replacement: `${root}packages/core/src/index.ts` },
+];

@@ -11,5 +11,6 @@ export const workspaceAliases = [
     find: /^@composio-webhooks\/core\/testing$/,
     replacement: `${root}packages/core/src/testing.ts`,
   },
+  { find: /^@composio-webhooks\/core\/node$/, replacement: `${root}packages/core/src/node.ts` },
   { find: /^@composio-webhooks\/core$/, replacement: `${root}packages/core/src/index.ts` },
 ];

@@ -46,7 +46,45 @@ export {
   type WebhookHeaders,
 } from './headers.js';
 export type { CryptoBackend } from './hmac.js';
+export {
+  DEFAULT_COMPLETED_TTL_MS,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_ENTRIES,
+  type IdempotencyClaim,
+  type IdempotencyStore,
+  type IdempotencyTimings,
+  MemoryIdempotencyStore,
+  type MemoryIdempotencyStoreOptions,
+  newClaimToken,
+  resolveTimings,
+} from './idempotency.js';
 export { normalizePayload, type ParsedPayload } from './parse.js';
+export {
+  type Acceptance,
+  createWebhookReceiver,
+  DEFAULT_MAX_BODY_BYTES,
+  type ReceiverOptions,
+  type ReceiverOutcome,
+  type ReceiverOutcomeType,
+  type WebhookLogger,
+  type WebhookReceiver,
+  type WebhookRequest,
+} from './receiver.js';
+export {
+  errorResponse,
+  errorResponseFor,
+  type ReceiverResponse,
+  type ReceiverResponseBody,
+  successResponse,
+} from './responses.js';
+export {
+  createWebhookRouter,
+  type RoutableEventType,
+  type WebhookErrorHandler,
+  type WebhookHandler,
+  WebhookHandlerError,
+  type WebhookRouter,
+} from './router.js';
 export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';
 export {
   type SignedWebhook,

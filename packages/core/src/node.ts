@@ -1,0 +1,102 @@
+/**
+ * `@composio-webhooks/core/node`: getting the exact raw body out of a Node `IncomingMessage`,
+ * whatever ran before us. Shared by the Express, Koa and Nest adapters so every framework
+ * decides the same way:
+ *
+ * 1. bytes a raw parser left (`express.raw()` → Buffer `req.body`);
+ * 2. raw text/bytes a JSON parser kept (`req.rawBody`, `ctx.request.rawBody`, Nest `rawBody: true`);
+ * 3. the stream itself when nobody read it (`raw-body`, with the size limit → 413);
+ * 4. a string body (`express.text()`), which is the raw text;
+ * 5. otherwise the body was parsed and the raw bytes are gone: `RAW_BODY_UNAVAILABLE`, with a
+ *    message saying how to fix the set-up. Never re-serialized JSON, never waiting on a
+ *    stream that was already read.
+ */
+import type { Readable } from 'node:stream';
+import getRawBody from 'raw-body';
+import { WebhookError } from './errors.js';
+import type { WebhookPayload } from './verify.js';
+
+export interface RawBodySource {
+  /** What a body parser left (`req.body`, `ctx.request.body`). */
+  parsedBody?: unknown;
+  /** Raw body kept by a parser (`req.rawBody`, `ctx.request.rawBody`). */
+  rawBody?: unknown;
+  /** The request stream. */
+  stream: Readable;
+  /** The request's `content-type` and `content-length` headers. */
+  contentType?: string | undefined;
+  contentLength?: string | undefined;
+  /** Largest body in bytes (the receiver's `maxBodyBytes`). */
+  limit: number;
+  /** Framework-specific instructions for `RAW_BODY_UNAVAILABLE`, prefixed with the adapter's name. */
+  howToFix: string;
+  /** Package name that prefixes messages, e.g. `@composio-webhooks/express`. */
+  packageName: string;
+}
+
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array;
+}
+
+/** True when someone already consumed the stream (reading it again would hang). */
+export function streamConsumed(stream: Readable & { _body?: unknown }): boolean {
+  return stream.readableDidRead === true || stream.readableEnded === true || stream._body === true;
+}
+
+const UTF8 = /^utf-?8$/i;
+
+/** Composio sends UTF-8 JSON; another declared charset cannot be verified-then-parsed safely. */
+export function checkCharset(contentType: string | undefined, packageName: string): void {
+  if (!contentType) return;
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+  if (match && !UTF8.test(match[1] as string)) {
+    throw new WebhookError(
+      'INVALID_PAYLOAD',
+      `[${packageName}] Unsupported charset "${match[1]}": Composio webhooks are UTF-8 JSON.`,
+    );
+  }
+}
+
+export async function readRawBody(source: RawBodySource): Promise<WebhookPayload> {
+  const { parsedBody, rawBody, stream, limit, packageName } = source;
+  checkCharset(source.contentType, packageName);
+  let body: WebhookPayload | undefined;
+  if (isBytes(parsedBody)) body = parsedBody;
+  else if (isBytes(rawBody) || typeof rawBody === 'string') body = rawBody;
+  else if (!streamConsumed(stream)) return readStream(source);
+  else if (typeof parsedBody === 'string') body = parsedBody;
+  if (body === undefined) {
+    throw new WebhookError(
+      'RAW_BODY_UNAVAILABLE',
+      `[${packageName}] The request body was already parsed and its raw bytes were not kept, so the signature cannot be verified (re-serialized JSON never matches). ${source.howToFix}`,
+    );
+  }
+  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  if (size > limit) throw tooLarge(packageName, limit);
+  return body;
+}
+
+async function readStream(source: RawBodySource): Promise<Uint8Array> {
+  const { stream, limit, packageName, contentLength } = source;
+  const length =
+    contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
+  try {
+    return await getRawBody(stream, length === undefined ? { limit } : { limit, length });
+  } catch (error) {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') throw tooLarge(packageName, limit, error);
+    throw new WebhookError(
+      'INVALID_PAYLOAD',
+      `[${packageName}] Could not read the request body (${type ?? (error as Error).message}).`,
+      { cause: error },
+    );
+  }
+}
+
+function tooLarge(packageName: string, limit: number, cause?: unknown): WebhookError {
+  return new WebhookError(
+    'PAYLOAD_TOO_LARGE',
+    `[${packageName}] The body is over the ${limit}-byte limit (maxBodyBytes). Raise maxBodyBytes if your triggers send larger payloads.`,
+    cause === undefined ? {} : { cause },
+  );
+}

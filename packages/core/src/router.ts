@@ -1,0 +1,209 @@
+/**
+ * Routes verified deliveries to handlers by event type or trigger slug. Every matching handler
+ * runs (concurrently); their failures are collected into one `WebhookHandlerError`, which
+ * reaches the `onError` handlers and then rejects `dispatch`.
+ */
+import { message, WebhookConfigError, WebhookError } from './errors.js';
+import {
+  type ComposioEvent,
+  type ComposioEventOf,
+  ComposioEventType,
+  isKnownEventType,
+  type KnownComposioEventType,
+  type TriggerMessageEvent,
+  type UnknownComposioEvent,
+  type WebhookDelivery,
+} from './events.js';
+
+/** A handler: the (narrowed) event, and the delivery it came in (id, attempt, version, raw). */
+export type WebhookHandler<E = ComposioEvent> = (
+  event: E,
+  delivery: WebhookDelivery<E>,
+) => unknown | Promise<unknown>;
+
+export type WebhookErrorHandler = (
+  error: WebhookHandlerError,
+  delivery: WebhookDelivery,
+) => unknown | Promise<unknown>;
+
+/** Event types `on` accepts: the known ones (autocompleted) or any other `composio.*` type. */
+export type RoutableEventType = KnownComposioEventType | `composio.${string}`;
+
+/** Handler failures of one delivery, `AggregateError`-style. Status 500: Composio retries. */
+export class WebhookHandlerError extends WebhookError {
+  /** What each failing handler threw, in registration order. */
+  readonly errors: readonly unknown[];
+  /** The delivery whose handlers failed. */
+  readonly delivery: WebhookDelivery;
+
+  constructor(errors: readonly unknown[], delivery: WebhookDelivery) {
+    const first = errors[0];
+    const detail = first instanceof Error ? `${first.name}: ${first.message}` : String(first);
+    super(
+      'HANDLER_FAILED',
+      message(
+        `${errors.length} handler${errors.length === 1 ? '' : 's'} failed for ${delivery.event.type} delivery ${delivery.id} (${detail}). The delivery is answered with 500 so Composio retries it.`,
+      ),
+      { cause: first },
+    );
+    this.name = 'WebhookHandlerError';
+    this.errors = errors;
+    this.delivery = delivery;
+  }
+}
+
+// Internally every handler is stored with the widest type; the public methods keep them precise.
+type AnyHandler = WebhookHandler<never>;
+type StoredHandler = (event: ComposioEvent, delivery: WebhookDelivery) => unknown;
+
+export interface WebhookRouter {
+  /** Handle one event type (or several); the handler's event is narrowed to that type. */
+  on<T extends RoutableEventType>(
+    type: T | readonly T[],
+    handler: WebhookHandler<ComposioEventOf<T>>,
+  ): WebhookRouter;
+  /** Handle `composio.trigger.message` events of one trigger slug; `data` is typed from `TriggerPayloads`. */
+  onTrigger<S extends string>(
+    slug: S,
+    handler: WebhookHandler<TriggerMessageEvent<S>>,
+  ): WebhookRouter;
+  /** Every event, known or not. */
+  onAny(handler: WebhookHandler<ComposioEvent>): WebhookRouter;
+  /** `composio.*` events this version does not know. */
+  onUnknown(handler: WebhookHandler<UnknownComposioEvent>): WebhookRouter;
+  /** Called with the collected failures of a delivery's handlers, before `dispatch` rejects. */
+  onError(handler: WebhookErrorHandler): WebhookRouter;
+  /** Removes a handler from every registration it has (on, onTrigger, onAny, onUnknown, onError). */
+  off(handler: AnyHandler | WebhookErrorHandler): WebhookRouter;
+  /** Runs every matching handler. Rejects with `WebhookHandlerError` when any of them throws. */
+  dispatch(delivery: WebhookDelivery): Promise<void>;
+  /** The handlers that would run for an event (no side effects); useful in tests and logs. */
+  handlersFor(event: ComposioEvent): readonly WebhookHandler<never>[];
+}
+
+export function createWebhookRouter(): WebhookRouter {
+  const byType = new Map<string, StoredHandler[]>();
+  const bySlug = new Map<string, StoredHandler[]>();
+  let any: StoredHandler[] = [];
+  let unknown: StoredHandler[] = [];
+  let errorHandlers: WebhookErrorHandler[] = [];
+
+  function add(map: Map<string, StoredHandler[]>, key: string, handler: unknown): void {
+    const list = map.get(key);
+    if (list) list.push(handler as StoredHandler);
+    else map.set(key, [handler as StoredHandler]);
+  }
+
+  function matching(event: ComposioEvent): StoredHandler[] {
+    const found: StoredHandler[] = [];
+    const typed = byType.get(event.type);
+    if (typed) found.push(...typed);
+    if (event.type === ComposioEventType.TriggerMessage) {
+      const slugged = bySlug.get(event.metadata.trigger_slug);
+      if (slugged) found.push(...slugged);
+    } else if (!isKnownEventType(event.type)) {
+      found.push(...unknown);
+    }
+    found.push(...any);
+    return found;
+  }
+
+  const router: WebhookRouter = {
+    on(type, handler) {
+      const types: readonly string[] = typeof type === 'string' ? [type] : type;
+      checkHandler(handler, 'on');
+      for (const t of types) {
+        if (typeof t !== 'string' || !t.startsWith('composio.')) {
+          throw new WebhookConfigError(
+            message(
+              `router.on(${JSON.stringify(t)}): event types start with "composio." (use ComposioEventType.TriggerMessage, …); to route on a trigger slug use router.onTrigger(${JSON.stringify(t)}, handler).`,
+            ),
+          );
+        }
+        add(byType, t, handler);
+      }
+      return router;
+    },
+    onTrigger(slug, handler) {
+      if (typeof slug !== 'string' || slug === '') {
+        throw new WebhookConfigError(
+          message(
+            'router.onTrigger(slug, handler) needs a trigger slug such as "GITHUB_COMMIT_EVENT".',
+          ),
+        );
+      }
+      checkHandler(handler, 'onTrigger');
+      add(bySlug, slug, handler);
+      return router;
+    },
+    onAny(handler) {
+      checkHandler(handler, 'onAny');
+      any.push(handler as StoredHandler);
+      return router;
+    },
+    onUnknown(handler) {
+      checkHandler(handler, 'onUnknown');
+      unknown.push(handler as StoredHandler);
+      return router;
+    },
+    onError(handler) {
+      checkHandler(handler, 'onError');
+      errorHandlers.push(handler);
+      return router;
+    },
+    off(handler) {
+      const keep = (h: unknown) => h !== handler;
+      for (const map of [byType, bySlug]) {
+        for (const [key, list] of map) {
+          const rest = list.filter(keep);
+          if (rest.length === 0) map.delete(key);
+          else map.set(key, rest);
+        }
+      }
+      any = any.filter(keep);
+      unknown = unknown.filter(keep);
+      errorHandlers = errorHandlers.filter(keep);
+      return router;
+    },
+    handlersFor(event) {
+      return matching(event) as unknown as WebhookHandler<never>[];
+    },
+    async dispatch(delivery) {
+      const handlers = matching(delivery.event);
+      if (handlers.length === 0) return;
+      const errors: unknown[] = [];
+      if (handlers.length === 1) {
+        try {
+          await (handlers[0] as StoredHandler)(delivery.event, delivery);
+        } catch (error) {
+          errors.push(error);
+        }
+      } else {
+        const results = await Promise.allSettled(
+          handlers.map(async (handler) => handler(delivery.event, delivery)),
+        );
+        for (const result of results) if (result.status === 'rejected') errors.push(result.reason);
+      }
+      if (errors.length === 0) return;
+      const failure = new WebhookHandlerError(errors, delivery);
+      for (const handler of errorHandlers) {
+        try {
+          await handler(failure, delivery);
+        } catch (error) {
+          // An error handler that throws must not hide the original failure; keep it alongside.
+          (failure.errors as unknown[]).push(error);
+        }
+      }
+      throw failure;
+    },
+  };
+  return router;
+}
+
+function checkHandler(handler: unknown, method: string): void {
+  if (typeof handler !== 'function') {
+    throw new WebhookConfigError(
+      message(`router.${method}(…) needs a handler function, got ${typeof handler}.`),
+    );
+  }
+}

@@ -21,13 +21,15 @@ export interface SignWebhookInput {
   crypto?: CryptoBackend;
 }
 
-export interface SignedWebhookHeaders {
+// A type alias, not an interface: it then fits `Record<string, …>` header parameters, so
+// `verifyWebhook({ payload: body, headers })` compiles with the result of `signWebhook`.
+export type SignedWebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
   'x-composio-webhook-version': PayloadVersion;
   'content-type': 'application/json';
-}
+};
 
 export interface SignedWebhook {
   /** The exact body that was signed: send it byte for byte. */

@@ -9,6 +9,7 @@ import {
   HEADER_ID,
   HEADER_SIGNATURE,
   HEADER_TIMESTAMP,
+  headerValues,
   signatureEntries,
   singleHeader,
   type WebhookHeaders,
@@ -57,6 +58,8 @@ interface CheckedHeaders {
 }
 
 const TIMESTAMP = /^\d{1,15}$/;
+/** The canonical (padded, zero trailing bits) base64 of a 32-byte digest: one spelling only. */
+const SIGNATURE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
 export function createWebhookVerifier(options: VerifierOptions = {}): WebhookVerifier {
   if (options === null || typeof options !== 'object') {
@@ -145,7 +148,11 @@ function checkRequest(
   const entries = signatureEntries(headers ?? {});
   const missing: string[] = [];
   if (!id) missing.push(HEADER_ID);
-  if (!timestampText) missing.push(HEADER_TIMESTAMP);
+  // Present but empty is an invalid timestamp, not a missing one.
+  const timestampMissing =
+    timestampText === null ||
+    (timestampText === undefined && headerValues(headers ?? {}, HEADER_TIMESTAMP).length === 0);
+  if (timestampMissing) missing.push(HEADER_TIMESTAMP);
   if (entries.length === 0) missing.push(HEADER_SIGNATURE);
   if (missing.length > 0) {
     const conflicting = id === null || timestampText === null;
@@ -158,7 +165,7 @@ function checkRequest(
       ),
     );
   }
-  if (!TIMESTAMP.test(timestampText as string)) {
+  if (timestampText === undefined || !TIMESTAMP.test(timestampText as string)) {
     throw new WebhookVerificationError(
       'INVALID_TIMESTAMP',
       message('The webhook-timestamp header must be Unix time in whole seconds (digits only).'),
@@ -181,7 +188,9 @@ function checkRequest(
   const signatures: Uint8Array[] = [];
   for (const entry of entries) {
     if (!entry.startsWith('v1,')) continue; // other schemes (v1a, …) are not ours to check
-    const decoded = first.decode(entry.slice(3));
+    const value = entry.slice(3);
+    if (!SIGNATURE.test(value)) continue; // unpadded or non-canonical spellings are rejected
+    const decoded = first.decode(value);
     if (decoded !== undefined && decoded.byteLength === 32) signatures.push(decoded);
   }
   if (signatures.length === 0) {

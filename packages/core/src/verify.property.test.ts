@@ -1,0 +1,390 @@
+/**
+ * Property tests: every delivery signed by `signWebhook` verifies; flipping any byte of the body,
+ * the id, the timestamp or the signature is rejected with the code that fits the change.
+ */
+import fc from 'fast-check';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { loadPayload } from '../test/support.js';
+import { isWebhookError } from './errors.js';
+import type { CryptoBackend } from './hmac.js';
+import type { SecretFormat } from './secrets.js';
+import { signWebhook } from './sign.js';
+import { createWebhookVerifier } from './verify.js';
+
+const TOLERANCE = 300;
+
+interface Secret {
+  secret: string;
+  secretFormat: SecretFormat;
+}
+
+const rawSecret: fc.Arbitrary<Secret> = fc
+  .string({ minLength: 1, maxLength: 48, unit: 'binary' })
+  .filter((s) => s.trim() !== '')
+  .map((secret) => ({ secret, secretFormat: 'raw' }));
+const standardSecret: fc.Arbitrary<Secret> = fc
+  .uint8Array({ minLength: 1, maxLength: 64 })
+  .map((bytes) => ({
+    secret: `whsec_${Buffer.from(bytes).toString('base64')}`,
+    secretFormat: 'standard',
+  }));
+const secretArb = fc.oneof(rawSecret, standardSecret);
+
+/** Message ids: `msg_<uuid>` as Composio sends, or any token of the header-safe alphabet. */
+const idArb = fc.oneof(
+  fc.uuid().map((uuid) => `msg_${uuid}`),
+  fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/),
+);
+/** Unix seconds, from one digit to year ~5000. */
+const timestampArb = fc.integer({ min: 1, max: 99_999_999_999 });
+/** Where the verifier's clock stands, in ms, relative to the timestamp: inside the tolerance. */
+const skewArb = fc.integer({ min: -TOLERANCE * 1000, max: TOLERANCE * 1000 });
+const dataArb = fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), {
+  maxKeys: 6,
+});
+const payloadKind = fc.constantFrom('string', 'buffer', 'uint8array');
+const indentArb = fc.constantFrom(0, 2);
+
+/** A real V3 trigger message body (the reference payload) with the given id and data. */
+function bodyOf(id: string, data: unknown, indent: number): string {
+  return JSON.stringify({ ...loadPayload('v3-trigger-message.json'), id, data }, null, indent);
+}
+
+function asPayload(body: string | Uint8Array, kind: string): string | Uint8Array {
+  if (kind === 'string') return typeof body === 'string' ? body : Buffer.from(body).toString();
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+  return kind === 'buffer' ? bytes : new Uint8Array(bytes);
+}
+
+async function outcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'valid';
+  } catch (error) {
+    if (!isWebhookError(error)) throw error;
+    return error.code;
+  }
+}
+
+/** Replaces the character (one header byte, Latin-1) at `index` by itself XOR `mask`. */
+function flipChar(text: string, index: number, mask: number): string {
+  const i = index % text.length;
+  return text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) ^ mask) + text.slice(i + 1);
+}
+
+/**
+ * The non-empty values of a header as HTTP reads it: a comma separates list items (what a proxy
+ * or fetch `Headers` produces for repeated headers), surrounding whitespace is not part of them.
+ */
+function listItems(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/** The code a tampered `webhook-id` must give. */
+function expectedForId(id: string): string {
+  const items = new Set(listItems(id));
+  // Two different ids in one request (or none at all) cannot be the delivery's id.
+  if (items.size !== 1) return 'MISSING_HEADERS';
+  return 'INVALID_SIGNATURE';
+}
+
+/** The code a tampered `webhook-timestamp` must give, with the clock at `nowMs`. */
+function expectedForTimestamp(text: string, nowMs: number): string {
+  const items = new Set(listItems(text));
+  if (items.size > 1) return 'MISSING_HEADERS'; // two different timestamps
+  const [value = ''] = items;
+  if (!/^\d{1,15}$/.test(value)) return 'INVALID_TIMESTAMP'; // no longer digits
+  const seconds = Number(value);
+  const now = nowMs / 1000;
+  if (seconds < now - TOLERANCE || seconds > now + TOLERANCE) return 'TIMESTAMP_OUT_OF_TOLERANCE';
+  return 'INVALID_SIGNATURE'; // a plausible time, but not the signed one
+}
+
+function keyBytesOf({ secret, secretFormat }: Secret): Buffer {
+  return secretFormat === 'raw'
+    ? Buffer.from(secret, 'utf8')
+    : Buffer.from(secret.slice('whsec_'.length), 'base64');
+}
+
+/**
+ * HMAC pads keys up to the 64-byte block with zeros, so `k` and `k + "\0"` are the same key (and
+ * a raw secret can equal a `whsec_` one byte for byte): such pairs are not "a different secret".
+ */
+function hmacEquivalent(a: Buffer, b: Buffer): boolean {
+  if (a.length > 64 || b.length > 64) return a.equals(b);
+  const trim = (key: Buffer) => {
+    let end = key.length;
+    while (end > 0 && key[end - 1] === 0) end--;
+    return key.subarray(0, end);
+  };
+  return trim(a).equals(trim(b));
+}
+
+const deliveryArb = fc.record({
+  key: secretArb,
+  id: idArb,
+  timestamp: timestampArb,
+  skew: skewArb,
+  data: dataArb,
+  indent: indentArb,
+  kind: payloadKind,
+});
+
+async function signedDelivery(
+  { key, id, timestamp, data, indent }: fc.RecordValue<typeof deliveryArb>,
+  crypto?: CryptoBackend,
+) {
+  const body = bodyOf(id, data, indent);
+  const signed = await signWebhook({ ...key, payload: body, id, timestamp, crypto });
+  expect(signed.body).toBe(body);
+  return signed;
+}
+
+describe('valid deliveries are always accepted', () => {
+  it('anything signed by signWebhook verifies, with the delivery intact (node:crypto)', async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveryArb, async (input) => {
+        const { body, headers } = await signedDelivery(input);
+        const verifier = createWebhookVerifier({
+          ...input.key,
+          now: () => input.timestamp * 1000 + input.skew,
+        });
+        const delivery = await verifier.verify(asPayload(body, input.kind), headers);
+        expect(delivery.id).toBe(input.id);
+        expect(delivery.timestamp).toBe(input.timestamp);
+        expect(delivery.version).toBe('V3');
+        expect(delivery.raw).toEqual(JSON.parse(body));
+        expect(delivery.event.data).toEqual(JSON.parse(body).data);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the same through WebCrypto, signed and verified', async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveryArb, async (input) => {
+        const { body, headers } = await signedDelivery(input, 'webcrypto');
+        const verifier = createWebhookVerifier({
+          ...input.key,
+          crypto: 'webcrypto',
+          now: () => input.timestamp * 1000 + input.skew,
+        });
+        const delivery = await verifier.verify(asPayload(body, input.kind), headers);
+        expect(delivery.id).toBe(input.id);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a rotation list accepts a delivery signed with any of its secrets', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(rawSecret, { minLength: 1, maxLength: 4, selector: (k) => k.secret }),
+        fc.nat(),
+        deliveryArb,
+        async (keys, pick, input) => {
+          const key = keys[pick % keys.length] as Secret;
+          const { body, headers } = await signedDelivery({ ...input, key });
+          const verifier = createWebhookVerifier({
+            secret: keys.map((k) => k.secret),
+            now: () => input.timestamp * 1000 + input.skew,
+          });
+          await expect(verifier.verify(body, headers)).resolves.toMatchObject({ id: input.id });
+        },
+      ),
+    );
+  });
+
+  it('signWebhook and standardwebhooks compute the same signature', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secretArb,
+        idArb,
+        timestampArb,
+        fc.string({ maxLength: 200, unit: 'binary' }),
+        async (key, id, timestamp, body) => {
+          const ours = await signWebhook({ ...key, payload: body, id, timestamp });
+          const oracle =
+            key.secretFormat === 'standard'
+              ? new Webhook(key.secret)
+              : new Webhook(new TextEncoder().encode(key.secret) as unknown as string, {
+                  format: 'raw',
+                });
+          expect(ours.headers['webhook-signature']).toBe(
+            oracle.sign(id, new Date(timestamp * 1000), body),
+          );
+        },
+      ),
+    );
+  });
+});
+
+describe('flipping any byte is rejected with the right code', () => {
+  const flipArb = fc.record({ index: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) });
+
+  it('body → INVALID_SIGNATURE', async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveryArb, flipArb, async (input, { index, mask }) => {
+        const { body, headers } = await signedDelivery(input);
+        const bytes = Buffer.from(body, 'utf8');
+        bytes[index % bytes.length] = (bytes[index % bytes.length] as number) ^ mask;
+        const verifier = createWebhookVerifier({
+          ...input.key,
+          now: () => input.timestamp * 1000 + input.skew,
+        });
+        expect(await outcome(verifier.verify(asPayload(bytes, input.kind), headers))).toBe(
+          'INVALID_SIGNATURE',
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('body through WebCrypto → INVALID_SIGNATURE', async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveryArb, flipArb, async (input, { index, mask }) => {
+        const { body, headers } = await signedDelivery(input);
+        const bytes = Buffer.from(body, 'utf8');
+        bytes[index % bytes.length] = (bytes[index % bytes.length] as number) ^ mask;
+        const verifier = createWebhookVerifier({
+          ...input.key,
+          crypto: 'webcrypto',
+          now: () => input.timestamp * 1000 + input.skew,
+        });
+        expect(await outcome(verifier.verify(bytes, headers))).toBe('INVALID_SIGNATURE');
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('id → INVALID_SIGNATURE (MISSING_HEADERS only when the flip makes a comma list of two ids)', async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveryArb, flipArb, async (input, { index, mask }) => {
+        const { body, headers } = await signedDelivery(input);
+        const id = flipChar(headers['webhook-id'], index, mask);
+        const verifier = createWebhookVerifier({
+          ...input.key,
+          now: () => input.timestamp * 1000 + input.skew,
+        });
+        const result = await outcome(
+          verifier.verify(asPayload(body, input.kind), { ...headers, 'webhook-id': id }),
+        );
+        expect(result).toBe(expectedForId(id));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('timestamp → INVALID_TIMESTAMP, TIMESTAMP_OUT_OF_TOLERANCE or INVALID_SIGNATURE', async () => {
+    const seen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(deliveryArb, flipArb, async (input, { index, mask }) => {
+        const { body, headers } = await signedDelivery(input);
+        const timestamp = flipChar(headers['webhook-timestamp'], index, mask);
+        const nowMs = input.timestamp * 1000 + input.skew;
+        const verifier = createWebhookVerifier({ ...input.key, now: () => nowMs });
+        const result = await outcome(
+          verifier.verify(asPayload(body, input.kind), {
+            ...headers,
+            'webhook-timestamp': timestamp,
+          }),
+        );
+        const expected = expectedForTimestamp(timestamp, nowMs);
+        seen.add(expected);
+        expect(result).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+    // The property exercised each outcome, not only the easy one.
+    for (const code of ['INVALID_TIMESTAMP', 'TIMESTAMP_OUT_OF_TOLERANCE', 'INVALID_SIGNATURE']) {
+      expect(seen).toContain(code);
+    }
+  });
+
+  it('a digit changed to another digit: out of tolerance or INVALID_SIGNATURE', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        deliveryArb,
+        fc.nat(),
+        fc.integer({ min: 1, max: 9 }),
+        async (input, index, delta) => {
+          const { body, headers } = await signedDelivery(input);
+          const text = headers['webhook-timestamp'];
+          const i = index % text.length;
+          const digit = (Number(text[i]) + delta) % 10;
+          const timestamp = text.slice(0, i) + digit + text.slice(i + 1);
+          const nowMs = input.timestamp * 1000 + input.skew;
+          const verifier = createWebhookVerifier({ ...input.key, now: () => nowMs });
+          const result = await outcome(
+            verifier.verify(body, { ...headers, 'webhook-timestamp': timestamp }),
+          );
+          const off = Math.abs(Number(timestamp) - nowMs / 1000) > TOLERANCE;
+          expect(result).toBe(off ? 'TIMESTAMP_OUT_OF_TOLERANCE' : 'INVALID_SIGNATURE');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('signature → INVALID_SIGNATURE, whichever byte of the header', async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveryArb, flipArb, async (input, { index, mask }) => {
+        const { body, headers } = await signedDelivery(input);
+        const signature = flipChar(headers['webhook-signature'], index, mask);
+        const verifier = createWebhookVerifier({
+          ...input.key,
+          now: () => input.timestamp * 1000 + input.skew,
+        });
+        const result = await outcome(
+          verifier.verify(asPayload(body, input.kind), {
+            ...headers,
+            'webhook-signature': signature,
+          }),
+        );
+        expect(result).toBe('INVALID_SIGNATURE');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('every byte of the signature header, exhaustively, for one delivery', async () => {
+    const input = fc.sample(deliveryArb, { seed: 42, numRuns: 1 })[0] as fc.RecordValue<
+      typeof deliveryArb
+    >;
+    const { body, headers } = await signedDelivery(input);
+    const verifier = createWebhookVerifier({
+      ...input.key,
+      now: () => input.timestamp * 1000 + input.skew,
+    });
+    const value = headers['webhook-signature'];
+    for (let index = 0; index < value.length; index++) {
+      for (let mask = 1; mask < 256; mask++) {
+        const signature = flipChar(value, index, mask);
+        const result = await outcome(
+          verifier.verify(body, { ...headers, 'webhook-signature': signature }),
+        );
+        if (result !== 'INVALID_SIGNATURE') {
+          throw new Error(`${JSON.stringify(signature)} gave ${result}`);
+        }
+      }
+    }
+  });
+
+  it('a different secret → INVALID_SIGNATURE', async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveryArb, secretArb, async (input, other) => {
+        fc.pre(!hmacEquivalent(keyBytesOf(other), keyBytesOf(input.key)));
+        const { body, headers } = await signedDelivery(input);
+        const verifier = createWebhookVerifier({
+          ...other,
+          now: () => input.timestamp * 1000 + input.skew,
+        });
+        expect(await outcome(verifier.verify(body, headers))).toBe('INVALID_SIGNATURE');
+      }),
+    );
+  });
+});

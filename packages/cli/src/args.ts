@@ -1,0 +1,156 @@
+/**
+ * Argument parsing on `node:util` `parseArgs`: global options anywhere, command words first,
+ * strict checking of each command's own options.
+ */
+import { parseArgs } from 'node:util';
+
+export type OptionSpec = {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+};
+export type OptionSpecs = Record<string, OptionSpec>;
+export type ParsedValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+/** A mistake in how the command was called: exit code 2. */
+export class UsageError extends Error {
+  /** The command whose help to point at, e.g. `subscription set`. */
+  readonly command: string | undefined;
+  constructor(message: string, command?: string) {
+    super(message);
+    this.name = 'UsageError';
+    this.command = command;
+  }
+}
+
+export const GLOBAL_OPTIONS = {
+  'api-key': { type: 'string' },
+  'base-url': { type: 'string' },
+  json: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies OptionSpecs;
+
+/**
+ * The leading command words (`['subscription', 'set']`) and the remaining arguments. Only global
+ * options may come before or between command words.
+ */
+export function splitCommandWords(
+  argv: readonly string[],
+  maxWords: number,
+): { words: string[]; rest: string[] } {
+  const words: string[] = [];
+  const rest: string[] = [];
+  let i = 0;
+  for (; i < argv.length && words.length < maxWords; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') break;
+    if (!arg.startsWith('-')) {
+      words.push(arg);
+      continue;
+    }
+    const name = arg.replace(/^-+/, '').split('=')[0] ?? '';
+    const spec = (GLOBAL_OPTIONS as OptionSpecs)[name];
+    if (!spec) break; // a command option: the command words are over
+    rest.push(arg);
+    if (spec.type === 'string' && !arg.includes('=') && i + 1 < argv.length) {
+      rest.push(argv[++i] ?? '');
+    }
+  }
+  return { words, rest: [...rest, ...argv.slice(i)] };
+}
+
+export function parseCommandArgs(
+  args: readonly string[],
+  options: OptionSpecs,
+  command: string,
+): { values: ParsedValues; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: { ...GLOBAL_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as ParsedValues, positionals };
+  } catch (error) {
+    throw new UsageError(
+      error instanceof Error ? cleanParseError(error.message) : String(error),
+      command,
+    );
+  }
+}
+
+function cleanParseError(message: string): string {
+  // parseArgs messages end with hints about `--` that do not fit here; keep the first sentence.
+  const first = message.split('. ')[0] ?? message;
+  return first.endsWith('.') ? first : `${first}.`;
+}
+
+export function stringValue(values: ParsedValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function stringList(values: ParsedValues, name: string): string[] | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  return list
+    .flatMap((item) => String(item).split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+export function flag(values: ParsedValues, name: string): boolean {
+  return values[name] === true;
+}
+
+export function integerValue(
+  values: ParsedValues,
+  name: string,
+  command: string,
+  range: { min: number; max?: number },
+): number | undefined {
+  const raw = stringValue(values, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < range.min || (range.max !== undefined && value > range.max)) {
+    const bounds =
+      range.max === undefined ? `≥ ${range.min}` : `between ${range.min} and ${range.max}`;
+    throw new UsageError(`--${name} must be an integer ${bounds}, got "${raw}".`, command);
+  }
+  return value;
+}
+
+export function choiceValue<T extends string>(
+  values: ParsedValues,
+  name: string,
+  choices: readonly T[],
+  command: string,
+): T | undefined {
+  const raw = stringValue(values, name);
+  if (raw === undefined) return undefined;
+  const match = choices.find((choice) => choice.toLowerCase() === raw.toLowerCase());
+  if (match === undefined) {
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got "${raw}".`, command);
+  }
+  return match;
+}
+
+export function expectPositionals(
+  positionals: readonly string[],
+  command: string,
+  range: { max: number; names: string },
+): void {
+  if (positionals.length > range.max) {
+    const extra = positionals.slice(range.max).join(' ');
+    throw new UsageError(
+      range.max === 0
+        ? `${command} takes no arguments, got "${extra}".`
+        : `${command} takes at most ${range.names}, got an extra "${extra}".`,
+      command,
+    );
+  }
+}

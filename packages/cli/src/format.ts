@@ -1,0 +1,84 @@
+/**
+ * Human-readable rendering of API objects. `--json` output does not pass through here.
+ */
+import type { EventTypeInfo, Subscription } from '@composio-webhooks/client';
+import type { Style } from './output.js';
+
+export const SECRET_ENV_VAR = 'COMPOSIO_WEBHOOK_SECRET';
+
+/** Short names accepted wherever an event type is expected (and by send-test --event). */
+export const EVENT_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  'trigger-message': 'composio.trigger.message',
+  'connection-expired': 'composio.connected_account.expired',
+  'trigger-disabled': 'composio.trigger.disabled',
+});
+
+export function expandEventName(name: string): string {
+  return EVENT_ALIASES[name] ?? name;
+}
+
+/** Shows the first and last 4 characters only. */
+export function maskSecret(secret: string): string {
+  if (secret.length <= 12) return '•'.repeat(secret.length);
+  return `${secret.slice(0, 4)}…${secret.slice(-4)}`;
+}
+
+export function envLine(secret: string): string {
+  return `${SECRET_ENV_VAR}=${secret}`;
+}
+
+export function formatSubscription(
+  subscription: Subscription,
+  style: Style,
+  options: { showSecret: boolean },
+): string[] {
+  const secret = options.showSecret
+    ? subscription.secret
+    : `${maskSecret(subscription.secret)} ${style.dim('(hidden; --show-secret to print it)')}`;
+  return [
+    `${style.bold('Subscription')} ${subscription.id}`,
+    ...labelled(style, [
+      ['URL', subscription.webhookUrl],
+      ['Version', subscription.version],
+      ['Events', subscription.enabledEvents.join(', ')],
+      ['Secret', secret],
+      ['Created', subscription.createdAt],
+      ['Updated', subscription.updatedAt],
+    ]),
+  ];
+}
+
+/** `subscription` with the secret masked, for `--json` output of read commands. */
+export function redactSubscription(subscription: Subscription, showSecret: boolean): Subscription {
+  return showSecret ? subscription : { ...subscription, secret: maskSecret(subscription.secret) };
+}
+
+export function labelled(style: Style, rows: Array<[string, string]>): string[] {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${style.dim(label.padEnd(width))}  ${value}`);
+}
+
+/** A plain-text table; columns padded to the widest cell. */
+export function table(style: Style, headers: string[], rows: string[][]): string[] {
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const render = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [style.bold(render(headers)), ...rows.map(render)];
+}
+
+export function formatEventTypes(types: EventTypeInfo[], style: Style): string[] {
+  return table(
+    style,
+    ['EVENT TYPE', 'VERSIONS', 'DESCRIPTION'],
+    types.map((t) => [t.eventType, t.supportedVersions.join(', '), t.description]),
+  );
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}

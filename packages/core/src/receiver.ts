@@ -81,7 +81,12 @@ export interface ReceiverOptions extends VerifierOptions {
 
 /** The result of `accept`: either answer now, or process the delivery and then settle it. */
 export type Acceptance =
-  | { accepted: false; response: ReceiverResponse }
+  | {
+      accepted: false;
+      response: ReceiverResponse;
+      /** Why the request was refused (its message says how to fix the cause); absent for a duplicate answered 200. */
+      error?: WebhookError;
+    }
   | {
       accepted: true;
       delivery: WebhookDelivery;
@@ -171,7 +176,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       durationMs: elapsed(started),
       ...describe(delivery),
     });
-    return { accepted: false, response };
+    return { accepted: false, response, error: webhookError };
   }
 
   async function accept(request: WebhookRequest): Promise<Acceptance> {

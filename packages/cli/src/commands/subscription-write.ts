@@ -26,6 +26,7 @@ import {
   envLine,
   expandEventName,
   formatSubscription,
+  redactSubscription,
   SECRET_ENV_VAR,
 } from '../format.js';
 

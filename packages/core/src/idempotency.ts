@@ -73,11 +73,9 @@ function positive(value: unknown, fallback: number, name: string): number {
   return value;
 }
 
-let tokenCounter = 0;
-/** A claim token unique within this process and across processes. */
+/** A claim token, unique across processes (122 random bits). */
 export function newClaimToken(): string {
-  tokenCounter = (tokenCounter + 1) % Number.MAX_SAFE_INTEGER;
-  return `${globalThis.crypto.randomUUID()}:${tokenCounter}`;
+  return globalThis.crypto.randomUUID();
 }
 
 /**

@@ -1,0 +1,139 @@
+/**
+ * A throwaway `redis-server` process on a free loopback port: no persistence, stopped and
+ * restarted on the same port for the outage tests, paused with SIGSTOP for the timeout tests.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+
+const READY_LINE = /Ready to accept connections/;
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+export class RedisServer {
+  private child: ChildProcess | undefined;
+
+  private constructor(readonly port: number) {}
+
+  /** Starts `redis-server` on a free port (another one if the port was taken meanwhile). */
+  static async start(): Promise<RedisServer> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const server = new RedisServer(await freePort());
+      try {
+        await server.restart();
+        return server;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** (Re)starts the server on its port and resolves once it accepts connections. */
+  async restart(): Promise<void> {
+    if (this.child) throw new Error(`redis-server on ${this.port} is already running`);
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        tmpdir(),
+        '--loglevel',
+        'notice',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => fail(new Error('did not become ready within 10 s')), 10_000);
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        if (READY_LINE.test(output)) {
+          cleanup();
+          resolve();
+        }
+      };
+      const onExit = (code: number | null): void => fail(new Error(`exited with ${code}`));
+      const onError = (error: Error): void => fail(error);
+      function cleanup(): void {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.off('exit', onExit);
+        child.off('error', onError);
+      }
+      function fail(error: Error): void {
+        cleanup();
+        child.kill('SIGKILL');
+        const hint =
+          (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? ' Install it: apt-get install -y redis-server (Debian/Ubuntu) or brew install redis.'
+            : '';
+        reject(new Error(`redis-server on port ${this.port}: ${error.message}.${hint}\n${output}`));
+      }
+      child.stdout?.on('data', onData);
+      child.once('exit', onExit);
+      child.once('error', onError);
+    });
+    // Keep draining the pipes so the server never blocks on a full one.
+    child.stdout?.resume();
+    child.stderr?.resume();
+    this.child = child;
+  }
+
+  /** Stops the server (SIGTERM, no save) and waits for it to exit. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGCONT');
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  /** Freezes the server: connections stay open, commands get no answer. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+}

@@ -6,6 +6,7 @@ export default defineProject({
   test: {
     name: 'cli',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['./test/global-setup.ts'],
     // The tests run the built binary as a child process, several at a time.
     testTimeout: 20_000,
   },

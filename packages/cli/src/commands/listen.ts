@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   createWebhookVerifier,
+  DEFAULT_MAX_BODY_BYTES,
   isTriggerMessage,
   isWebhookError,
   type WebhookDelivery,
@@ -22,8 +23,6 @@ import {
 } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import { SECRET_ENV_VAR } from '../format.js';
-
-const DEFAULT_MAX_BODY = 1024 * 1024;
 
 interface Outcome {
   status: number;
@@ -76,7 +75,7 @@ Options:
     const secretFormat =
       choiceValue(values, 'secret-format', ['raw', 'standard'] as const, command) ?? 'raw';
     const tolerance = integerValue(values, 'tolerance', command, { min: 0 });
-    const maxBody = integerValue(values, 'max-body', command, { min: 1 }) ?? DEFAULT_MAX_BODY;
+    const maxBody = integerValue(values, 'max-body', command, { min: 1 }) ?? DEFAULT_MAX_BODY_BYTES;
     const verifier = createWebhookVerifier({ secret: secrets, secretFormat, tolerance });
     const seen = new Map<string, number>();
 

@@ -1,0 +1,92 @@
+/**
+ * Configuration mistakes fail when `composioWebhook()` is called (at start-up), never per
+ * request; the receiver is built once and shared by every request.
+ */
+import { isWebhookError, WebhookConfigError } from '@composio-webhooks/core';
+import { buildTriggerMessage } from '@composio-webhooks/core/testing';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ComposioWebhookOptions, composioWebhook, createWebhookRouter } from '../src/index.js';
+import { deliver, PATH, sign } from './support.js';
+
+function configError(build: () => unknown): WebhookConfigError {
+  try {
+    build();
+  } catch (error) {
+    expect(isWebhookError(error)).toBe(true);
+    expect(error).toBeInstanceOf(WebhookConfigError);
+    return error as WebhookConfigError;
+  }
+  throw new Error('expected a WebhookConfigError');
+}
+
+describe('composioWebhook() configuration', () => {
+  const saved = process.env.COMPOSIO_WEBHOOK_SECRET;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.COMPOSIO_WEBHOOK_SECRET;
+    else process.env.COMPOSIO_WEBHOOK_SECRET = saved;
+  });
+
+  it('throws at start-up on an empty secret, in both modes', () => {
+    expect(configError(() => composioWebhook({ secret: '' })).code).toBe('INVALID_CONFIG');
+    expect(
+      configError(() => composioWebhook({ secret: '', router: createWebhookRouter() })).code,
+    ).toBe('INVALID_CONFIG');
+  });
+
+  it('throws at start-up when the secret is omitted and COMPOSIO_WEBHOOK_SECRET is unset', () => {
+    delete process.env.COMPOSIO_WEBHOOK_SECRET;
+    expect(configError(() => composioWebhook({})).message).toContain('COMPOSIO_WEBHOOK_SECRET');
+  });
+
+  it('reads COMPOSIO_WEBHOOK_SECRET once, when the middleware is created', async () => {
+    process.env.COMPOSIO_WEBHOOK_SECRET = 'from-the-environment';
+    const app = express();
+    app.post(PATH, composioWebhook({ router: createWebhookRouter(), logger: false }));
+    process.env.COMPOSIO_WEBHOOK_SECRET = 'changed-later';
+    const signed = await sign(buildTriggerMessage(), { secret: 'from-the-environment' });
+    await deliver(app, signed).expect(200);
+  });
+
+  it('rejects a non-object, an unknown onError mode, and onError: next with a router', () => {
+    expect(
+      configError(() => composioWebhook(undefined as unknown as ComposioWebhookOptions)).message,
+    ).toMatch(
+      /^\[@composio-webhooks\/express\] composioWebhook\(options\) needs an options object/,
+    );
+    expect(
+      configError(() =>
+        composioWebhook({ secret: 's', onError: 'throw' as ComposioWebhookOptions['onError'] }),
+      ).message,
+    ).toContain("onError must be 'respond' or 'next'");
+    expect(
+      configError(() =>
+        composioWebhook({ secret: 's', router: createWebhookRouter(), onError: 'next' }),
+      ).message,
+    ).toContain("onError: 'next' only applies without a router");
+  });
+
+  it('passes receiver options through: a bad maxBodyBytes, router or store fails at start-up', () => {
+    expect(configError(() => composioWebhook({ secret: 's', maxBodyBytes: 0 })).message).toContain(
+      'maxBodyBytes',
+    );
+    expect(
+      configError(() =>
+        composioWebhook({ secret: 's', router: {} as ComposioWebhookOptions['router'] }),
+      ).message,
+    ).toContain('createWebhookRouter()');
+    expect(
+      configError(() =>
+        composioWebhook({
+          secret: 's',
+          idempotency: {} as ComposioWebhookOptions['idempotency'],
+        }),
+      ).message,
+    ).toContain('IdempotencyStore');
+  });
+
+  it('returns a three-argument request handler (four would make Express treat it as error middleware)', () => {
+    expect(composioWebhook({ secret: 's' })).toHaveLength(3);
+    expect(composioWebhook({ secret: 's', router: createWebhookRouter() })).toHaveLength(3);
+  });
+});

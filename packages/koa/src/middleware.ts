@@ -86,6 +86,7 @@ export function composioWebhook(options: ComposioWebhookRouterOptions): Middlewa
 export function composioWebhook(
   options?: ComposioWebhookVerifyOptions,
 ): Middleware<DefaultState & ComposioState>;
+export function composioWebhook(options?: ComposioWebhookOptions): Middleware;
 export function composioWebhook(options: ComposioWebhookOptions = {}): Middleware {
   if (options === null || typeof options !== 'object') {
     throw new WebhookConfigError(

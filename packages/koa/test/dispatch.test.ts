@@ -12,6 +12,7 @@ import {
   messageId,
 } from '@composio-webhooks/core/testing';
 import Router from '@koa/router';
+import type KoaApp from 'koa';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { composioWebhook } from '../src/index.js';
@@ -27,7 +28,7 @@ import {
 } from './support.js';
 
 type Mount = (Koa: KoaClass) => {
-  app: InstanceType<KoaClass>;
+  app: KoaApp;
   handled: ReturnType<typeof recordingRouter>['handled'];
 };
 

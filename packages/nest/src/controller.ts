@@ -1,0 +1,40 @@
+/**
+ * The built-in controller (zero-boilerplate mode): `POST <path>` answers Composio with the core
+ * receiver's status, body and headers. One class per module definition, so two apps in one
+ * process (tests) can use different paths.
+ */
+import {
+  Controller,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  type Type,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type ComposioHttpRequest, sendReceiverResponse } from './http.js';
+import { ComposioWebhooksService } from './service.js';
+
+export function createWebhookController(path: string): Type<unknown> {
+  // VERSION_NEUTRAL: the route stays where Composio was told it is, whatever versioning the app uses.
+  @Controller({ path, version: VERSION_NEUTRAL })
+  class ComposioWebhookController {
+    constructor(
+      @Inject(ComposioWebhooksService) private readonly webhooks: ComposioWebhooksService,
+      @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    ) {}
+
+    @Post()
+    @HttpCode(200)
+    async receive(
+      @Req() request: ComposioHttpRequest,
+      @Res() response: unknown,
+    ): Promise<void> {
+      const result = await this.webhooks.handleRequest(request);
+      sendReceiverResponse(this.adapterHost.httpAdapter, response, result);
+    }
+  }
+  return ComposioWebhookController;
+}

@@ -1,0 +1,108 @@
+/**
+ * User-owned controller mode: `@UseGuards(ComposioWebhookGuard)` verifies and claims the
+ * delivery, puts it on the request for `@ComposioDelivery()`, and answers rejections with the
+ * receiver's status and body (401, 400, 413, 409, …, and 200 for an already processed
+ * duplicate, whose handler is then not run again) instead of Nest's default 403.
+ *
+ * The claim is settled when the response is sent: a 2xx answer marks the delivery processed;
+ * anything else (your handler threw, a filter answered 4xx/5xx, the client went away) releases
+ * it, so Composio's retry is processed.
+ */
+import {
+  type Acceptance,
+  type ReceiverResponse,
+  type ReceiverResponseBody,
+  WebhookConfigError,
+  WebhookError,
+} from '@composio-webhooks/core';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { DELIVERY_REQUEST_PROPERTY, nestMessage } from './constants.js';
+import { type ComposioWebhookRequest, deliveryOf } from './decorators.js';
+import { type ComposioHttpRequest, nodeResponseOf, setResponseHeaders } from './http.js';
+import { ComposioWebhooksService } from './service.js';
+
+/** The receiver's answer to a request the guard did not let through. */
+export class ComposioWebhookException extends HttpException {
+  readonly receiverResponse: ReceiverResponse;
+
+  constructor(response: ReceiverResponse) {
+    super(response.body as ReceiverResponseBody & Record<string, unknown>, response.status);
+    this.name = 'ComposioWebhookException';
+    this.receiverResponse = response;
+  }
+}
+
+type Accepted = Extract<Acceptance, { accepted: true }>;
+
+@Injectable()
+export class ComposioWebhookGuard implements CanActivate {
+  constructor(
+    @Inject(ComposioWebhooksService) private readonly webhooks: ComposioWebhooksService,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') {
+      throw new WebhookConfigError(
+        nestMessage(
+          `ComposioWebhookGuard guards HTTP routes only (this is a "${context.getType()}" context).`,
+        ),
+      );
+    }
+    const http = context.switchToHttp();
+    const request = http.getRequest<ComposioHttpRequest & ComposioWebhookRequest>();
+    const response = http.getResponse<unknown>();
+    // The guard may be applied twice (controller and method): claim once.
+    if (deliveryOf(request)) return true;
+
+    const acceptance = await this.webhooks.acceptRequest(request);
+    if (!acceptance.accepted) {
+      setResponseHeaders(this.adapterHost.httpAdapter, response, acceptance.response);
+      throw new ComposioWebhookException(acceptance.response);
+    }
+    request[DELIVERY_REQUEST_PROPERTY] = acceptance.delivery;
+    settleWhenAnswered(response, acceptance);
+    return true;
+  }
+}
+
+function settleWhenAnswered(response: unknown, acceptance: Accepted): void {
+  const node = nodeResponseOf(response);
+  if (!node) {
+    throw new WebhookConfigError(
+      nestMessage('ComposioWebhookGuard: expected an Express or Fastify response object.'),
+    );
+  }
+  let settled = false;
+  const settle = (): void => {
+    if (settled) return;
+    settled = true;
+    node.off('finish', settle);
+    node.off('close', settle);
+    const status = node.statusCode;
+    const outcome =
+      node.writableFinished && status >= 200 && status < 300
+        ? acceptance.complete()
+        : acceptance.fail(
+            new WebhookError(
+              'HANDLER_FAILED',
+              nestMessage(
+                node.writableFinished
+                  ? `The guarded route answered ${status} for delivery ${acceptance.delivery.id}; its claim is released so Composio's retry is processed.`
+                  : `The connection closed before the guarded route answered delivery ${acceptance.delivery.id}; its claim is released so Composio's retry is processed.`,
+              ),
+            ),
+          );
+    // complete()/fail() report store problems themselves and do not reject.
+    outcome.catch(() => undefined);
+  };
+  node.once('finish', settle);
+  node.once('close', settle);
+}

@@ -1,0 +1,28 @@
+/** The configurable-module scaffolding: `forRoot`, `forRootAsync`, the options token. */
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS } from './constants.js';
+import { createWebhookController } from './controller.js';
+import {
+  type ComposioWebhooksModuleExtras,
+  type ComposioWebhooksModuleOptions,
+  checkIsGlobal,
+  resolvePath,
+} from './options.js';
+
+const definition = new ConfigurableModuleBuilder<ComposioWebhooksModuleOptions>({
+  moduleName: 'ComposioWebhooks',
+  optionsInjectionToken: COMPOSIO_WEBHOOKS_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createComposioWebhooksOptions')
+  .setExtras<ComposioWebhooksModuleExtras>({ path: undefined, isGlobal: true }, (module, extras) => {
+    const path = resolvePath(extras.path);
+    return {
+      ...module,
+      global: checkIsGlobal(extras.isGlobal),
+      controllers: path === undefined ? [] : [createWebhookController(path)],
+    };
+  })
+  .build();
+
+export const ConfigurableComposioWebhooksModule = definition.ConfigurableModuleClass;

@@ -1,0 +1,3 @@
+import { nestMatrixProject } from '../vitest.matrix.js';
+
+export default nestMatrixProject(12, import.meta.url);

@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+import { workspaceAliases } from '../../vitest.shared.js';
+
+// Unit, type and packaging tests. The end-to-end suite (test/e2e) runs once per Nest major, in
+// the projects of test-nest11/ and test-nest12/.
+export default defineProject({
+  resolve: { alias: workspaceAliases },
+  test: {
+    name: 'nest',
+    include: ['src/**/*.test.ts', 'test/*.test.ts'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+  },
+});

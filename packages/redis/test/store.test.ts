@@ -1,8 +1,10 @@
 /** The claim protocol against a real Redis, on both ioredis majors. */
-import { Redis as Redis5 } from 'ioredis';
-import { Redis as Redis6 } from 'ioredis6';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { type IdempotencyClaim, RedisIdempotencyStore } from '../src/index.js';
+
+import type { IdempotencyClaim } from '@composio-webhooks/core';
+import { Cluster as Cluster5, Redis as Redis5 } from 'ioredis';
+import { Cluster as Cluster6, Redis as Redis6 } from 'ioredis6';
+import { afterAll, describe, expect, expectTypeOf, inject, it } from 'vitest';
+import { type RedisClientLike, RedisIdempotencyStore } from '../src/index.js';
 import { closeClients, createClient, IOREDIS_MAJORS, uniquePrefix } from './helpers/clients.js';
 
 const url = inject('redisUrl');
@@ -14,6 +16,14 @@ function tokenOf(claim: IdempotencyClaim): string {
 }
 
 afterAll(closeClients);
+
+it('types Redis and Cluster clients of both majors as store clients', () => {
+  expectTypeOf<Redis5>().toExtend<RedisClientLike>();
+  expectTypeOf<Cluster5>().toExtend<RedisClientLike>();
+  expectTypeOf<Redis6>().toExtend<RedisClientLike>();
+  expectTypeOf<Cluster6>().toExtend<RedisClientLike>();
+  expectTypeOf<{ get(key: string): Promise<string> }>().not.toExtend<RedisClientLike>();
+});
 
 it('accepts ioredis 5 and 6 clients as they are typed', async () => {
   const five = new Redis5(url);

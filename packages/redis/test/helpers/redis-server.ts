@@ -80,6 +80,7 @@ export class RedisServer {
     running.add(child);
     child.once('exit', () => running.delete(child));
     let output = '';
+    const port = this.port;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error('did not become ready within 10 s')), 10_000);
       const onData = (chunk: Buffer): void => {
@@ -104,7 +105,7 @@ export class RedisServer {
           (error as NodeJS.ErrnoException).code === 'ENOENT'
             ? ' Install it: apt-get install -y redis-server (Debian/Ubuntu) or brew install redis.'
             : '';
-        reject(new Error(`redis-server on port ${this.port}: ${error.message}.${hint}\n${output}`));
+        reject(new Error(`redis-server on port ${port}: ${error.message}.${hint}\n${output}`));
       }
       child.stdout?.on('data', onData);
       child.once('exit', onExit);

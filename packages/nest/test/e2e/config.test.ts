@@ -1,0 +1,244 @@
+/**
+ * Start-up: options are validated when the app is built (a clear error naming the option and
+ * COMPOSIO_WEBHOOK_SECRET), `path`/`isGlobal`/`router`/`useClass` settings, routing under a
+ * global prefix and URI versioning, and handlers on request-scoped providers.
+ */
+import {
+  createWebhookRouter,
+  isWebhookError,
+  type TriggerMessageEvent,
+  type WebhookDelivery,
+} from '@composio-webhooks/core';
+import { buildTriggerMessage } from '@composio-webhooks/core/testing';
+import {
+  ComposioWebhooksModule,
+  type ComposioWebhooksModuleOptions,
+  type ComposioWebhooksOptionsFactory,
+  OnTriggerMessage,
+} from '@composio-webhooks/nest';
+import {
+  Inject,
+  Injectable,
+  type ModuleMetadata,
+  Scope,
+  VersioningType,
+} from '@nestjs/common';
+import { REQUEST } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTestApp, PLATFORMS, type TestApp } from './support/app.js';
+import {
+  deliver,
+  Recorder,
+  SECRET,
+  Settings,
+  SettingsModule,
+  WebhookHandlers,
+} from './support/webhooks.js';
+
+async function startupError(imports: ModuleMetadata['imports']): Promise<Error> {
+  const error = await Test.createTestingModule({ imports })
+    .compile()
+    .then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+  if (!(error instanceof Error)) throw new Error('expected the app to fail at start-up');
+  return error;
+}
+
+let apps: TestApp[] = [];
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all(apps.map((t) => t.close()));
+  apps = [];
+});
+
+describe('options are validated at start-up', () => {
+  it('an empty secret names the option and COMPOSIO_WEBHOOK_SECRET', async () => {
+    const error = await startupError([ComposioWebhooksModule.forRoot({ secret: '' })]);
+    expect(isWebhookError(error) && error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toMatch(
+      /^\[@composio-webhooks\/nest\] ComposioWebhooksModule options: `secret` is empty\./,
+    );
+    expect(error.message).toContain('COMPOSIO_WEBHOOK_SECRET');
+  });
+
+  it('no secret and no COMPOSIO_WEBHOOK_SECRET says so', async () => {
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', undefined);
+    const error = await startupError([ComposioWebhooksModule.forRoot()]);
+    expect(error.message).toContain('No webhook secret: pass `secret` or set COMPOSIO_WEBHOOK_SECRET');
+    expect(error.message).toContain('not set');
+  });
+
+  it('forRootAsync: a factory giving an empty secret fails the same way', async () => {
+    const error = await startupError([
+      ComposioWebhooksModule.forRootAsync({ useFactory: () => ({ secret: '  ' }) }),
+    ]);
+    expect(error.message).toMatch(/^\[@composio-webhooks\/nest\] .*`secret` is empty/);
+    expect(error.message).toContain('COMPOSIO_WEBHOOK_SECRET');
+  });
+
+  it('forRootAsync: a factory giving no secret with COMPOSIO_WEBHOOK_SECRET empty says it is empty', async () => {
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', '');
+    const error = await startupError([
+      ComposioWebhooksModule.forRootAsync({
+        imports: [SettingsModule],
+        inject: [Settings],
+        useFactory: (settings: Settings) => ({ secret: settings.get('MISSING_KEY') }),
+      }),
+    ]);
+    expect(error.message).toContain('set COMPOSIO_WEBHOOK_SECRET (it is empty)');
+  });
+
+  it('other receiver options are checked too', async () => {
+    const error = await startupError([
+      ComposioWebhooksModule.forRoot({ secret: SECRET, maxBodyBytes: -1 }),
+    ]);
+    expect(error.message).toMatch(/^\[@composio-webhooks\/nest\] .*maxBodyBytes/);
+  });
+
+  it('forRootAsync without useFactory/useClass/useExisting fails where it is called', () => {
+    expect(() =>
+      ComposioWebhooksModule.forRootAsync(
+        {} as Parameters<typeof ComposioWebhooksModule.forRootAsync>[0],
+      ),
+    ).toThrow(/forRootAsync needs `useFactory`/);
+  });
+
+  it('path returned by the async factory is refused: it belongs to forRootAsync itself', async () => {
+    const error = await startupError([
+      ComposioWebhooksModule.forRootAsync({
+        useFactory: () => ({ secret: SECRET, path: '/x' }) as ComposioWebhooksModuleOptions,
+      }),
+    ]);
+    expect(error.message).toContain('`path` must be passed to forRootAsync({ path, useFactory })');
+  });
+
+  it.each([[''], ['/'], [42]])('path %j is refused', (path) => {
+    expect(() =>
+      ComposioWebhooksModule.forRoot({ secret: SECRET, path: path as unknown as string }),
+    ).toThrow(/`path` must be a route such as '\/webhooks\/composio'/);
+  });
+
+  it('a secret from COMPOSIO_WEBHOOK_SECRET works', async () => {
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', SECRET);
+    const t = await createTestApp({
+      platform: 'express',
+      imports: [ComposioWebhooksModule.forRoot({ logger: false })],
+    });
+    apps.push(t);
+    expect((await deliver(t, buildTriggerMessage())).status).toBe(200);
+  });
+});
+
+@Injectable()
+class OptionsFactory implements ComposioWebhooksOptionsFactory {
+  constructor(private readonly settings: Settings) {}
+  createComposioWebhooksOptions(): ComposioWebhooksModuleOptions {
+    return { secret: this.settings.get('COMPOSIO_WEBHOOK_SECRET'), logger: false };
+  }
+}
+
+/** A request-scoped handler provider: a new instance per delivery, REQUEST is the delivery. */
+@Injectable({ scope: Scope.REQUEST })
+class ScopedHandlers {
+  static instances = new Set<ScopedHandlers>();
+  constructor(
+    @Inject(REQUEST) private readonly request: WebhookDelivery,
+    private readonly recorder: Recorder,
+  ) {
+    ScopedHandlers.instances.add(this);
+  }
+
+  @OnTriggerMessage('GITHUB_COMMIT_EVENT')
+  commit(event: TriggerMessageEvent<'GITHUB_COMMIT_EVENT'>, delivery: WebhookDelivery): void {
+    if (this.request !== delivery) throw new Error('REQUEST is not the delivery');
+    this.recorder.record('scoped', event, delivery);
+  }
+}
+
+describe.each(PLATFORMS)('%s platform', (platform) => {
+  it('path: a custom route, and the default one is not served', async () => {
+    const t = await createTestApp({
+      platform,
+      imports: [ComposioWebhooksModule.forRoot({ secret: SECRET, logger: false, path: 'hooks/composio' })],
+    });
+    apps.push(t);
+    expect((await deliver(t, buildTriggerMessage(), { path: '/hooks/composio' })).status).toBe(200);
+    expect((await deliver(t, buildTriggerMessage())).status).toBe(404);
+  });
+
+  it('the route follows the global prefix and ignores URI versioning', async () => {
+    const t = await createTestApp({
+      platform,
+      imports: [ComposioWebhooksModule.forRoot({ secret: SECRET, logger: false })],
+      configure: (app) => {
+        app.setGlobalPrefix('api');
+        app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+      },
+    });
+    apps.push(t);
+    const event = buildTriggerMessage();
+    const response = await deliver(t, event, { path: '/api/webhooks/composio' });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ok: true, id: event.id });
+  });
+
+  it('forRootAsync({ useClass }) with createComposioWebhooksOptions()', async () => {
+    const t = await createTestApp({
+      platform,
+      imports: [
+        ComposioWebhooksModule.forRootAsync({ imports: [SettingsModule], useClass: OptionsFactory }),
+      ],
+      providers: [Recorder, WebhookHandlers],
+    });
+    apps.push(t);
+    expect((await deliver(t, buildTriggerMessage())).status).toBe(200);
+    expect(t.app.get(Recorder).handlers()).toContain('commit');
+  });
+
+  it('router: a router of your own gets the decorated handlers, next to handlers added in code', async () => {
+    const router = createWebhookRouter();
+    const inCode: string[] = [];
+    router.onTrigger('GITHUB_COMMIT_EVENT', (event) => {
+      inCode.push(event.id);
+    });
+    const t = await createTestApp({
+      platform,
+      imports: [ComposioWebhooksModule.forRoot({ secret: SECRET, logger: false, router })],
+      providers: [Recorder, WebhookHandlers],
+    });
+    apps.push(t);
+    const event = buildTriggerMessage();
+    expect((await deliver(t, event)).status).toBe(200);
+    expect(inCode).toEqual([event.id]);
+    expect(t.app.get(Recorder).handlers()).toEqual(['any', 'commit', 'trigger:GITHUB_COMMIT_EVENT']);
+  });
+
+  it('isGlobal: false still serves the built-in route', async () => {
+    const t = await createTestApp({
+      platform,
+      imports: [ComposioWebhooksModule.forRoot({ secret: SECRET, logger: false, isGlobal: false })],
+      providers: [Recorder, WebhookHandlers],
+    });
+    apps.push(t);
+    expect((await deliver(t, buildTriggerMessage())).status).toBe(200);
+    expect(t.app.get(Recorder).handlers()).toContain('commit');
+  });
+
+  it('a request-scoped provider gets a fresh instance per delivery, with REQUEST = the delivery', async () => {
+    ScopedHandlers.instances.clear();
+    const t = await createTestApp({
+      platform,
+      imports: [ComposioWebhooksModule.forRoot({ secret: SECRET, logger: false })],
+      providers: [Recorder, ScopedHandlers],
+    });
+    apps.push(t);
+    const before = ScopedHandlers.instances.size;
+    expect((await deliver(t, buildTriggerMessage())).status).toBe(200);
+    expect((await deliver(t, buildTriggerMessage())).status).toBe(200);
+    expect(ScopedHandlers.instances.size - before).toBe(2);
+    expect(t.app.get(Recorder).handlers()).toEqual(['scoped', 'scoped']);
+  });
+});

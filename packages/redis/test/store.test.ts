@@ -151,6 +151,14 @@ describe.each(IOREDIS_MAJORS)('RedisIdempotencyStore on ioredis %i', (major) => 
     expect(await s.claim('msg_2')).toEqual({ status: 'completed' });
   });
 
+  it("writes under the client's own keyPrefix too", async () => {
+    const keyPrefix = uniquePrefix(`keyPrefix${major}`);
+    const prefixed = createClient(url, major, { keyPrefix });
+    const s = new RedisIdempotencyStore({ client: prefixed.client, prefix: 'store:' });
+    await s.complete('msg_1', tokenOf(await s.claim('msg_1')));
+    expect(await client.get(`${keyPrefix}store:msg_1`)).toBe('completed');
+  });
+
   it('connects a lazyConnect client on first use', async () => {
     const lazy = createClient(url, major, { lazyConnect: true });
     expect(lazy.client.status).toBe('wait');

@@ -1,0 +1,233 @@
+/**
+ * Receiver throughput with the Redis store vs the memory store vs no store, in one run.
+ *
+ *   pnpm --filter @composio-webhooks/redis bench          (builds first through turbo: pnpm bench)
+ *
+ * Uses REDIS_URL when set, otherwise starts a throwaway redis-server on a free loopback port.
+ * Every delivery is unique and signed beforehand, so each receive() verifies the signature,
+ * claims, dispatches to a no-op handler and completes: the path of a real first delivery.
+ * Options: BENCH_N (deliveries per run, default 10000), BENCH_ROUNDS (default 3),
+ * BENCH_CONCURRENCY (default 64).
+ */
+import { spawn } from 'node:child_process';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import {
+  createWebhookReceiver,
+  createWebhookRouter,
+  MemoryIdempotencyStore,
+} from '@composio-webhooks/core';
+import { buildTriggerMessage, signWebhook } from '@composio-webhooks/core/testing';
+import { Redis } from 'ioredis';
+import { RedisIdempotencyStore } from '../dist/index.js';
+
+const N = Number(process.env.BENCH_N ?? 10_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const SECRET = 'bench-secret';
+
+async function freePort() {
+  const server = createTcpServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startRedis() {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      tmpdir(),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (/Ready to accept connections/.test(out)) resolve();
+    });
+  });
+  child.stdout.resume();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function sign(count) {
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const payload = buildTriggerMessage();
+    const { body, headers } = await signWebhook({ payload, secret: SECRET });
+    out.push({ body, headers });
+  }
+  return out;
+}
+
+function receiverWith(idempotency) {
+  const router = createWebhookRouter().onAny(() => {});
+  return createWebhookReceiver({ router, secret: SECRET, idempotency, logger: false });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Runs `call` once per delivery, `concurrency` at a time; resolves to calls per second. */
+async function throughput(deliveries, concurrency, call) {
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < deliveries.length) {
+        const status = await call(deliveries[next++]);
+        if (status !== 200) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (failures > 0) throw new Error(`${failures} deliveries were not answered 200`);
+  return deliveries.length / seconds;
+}
+
+function httpServerFor(receiver) {
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', async () => {
+      const response = await receiver.receive({
+        body: Buffer.concat(chunks),
+        headers: req.headers,
+      });
+      res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+      res.end(JSON.stringify(response.body));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function postWith(agent, port) {
+  return ({ body, headers }) =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(
+        {
+          agent,
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/webhooks/composio',
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+const redis = await startRedis();
+const clients = [];
+const newClient = (options = {}) => {
+  const client = new Redis(redis.url, options);
+  client.on('error', () => {});
+  clients.push(client);
+  return client;
+};
+const runId = `${Date.now()}`;
+const stores = [
+  ['no store (idempotency: false)', () => false],
+  ['MemoryIdempotencyStore', () => new MemoryIdempotencyStore({ maxEntries: N * 10 })],
+  [
+    'RedisIdempotencyStore',
+    (i) => new RedisIdempotencyStore({ client: newClient(), prefix: `bench:${runId}:${i}:` }),
+  ],
+  [
+    'RedisIdempotencyStore, enableAutoPipelining',
+    (i) =>
+      new RedisIdempotencyStore({
+        client: newClient({ enableAutoPipelining: true }),
+        prefix: `bench:${runId}:ap${i}:`,
+      }),
+  ],
+];
+const modes = [
+  ['receive(), sequential', 1, false],
+  [`receive(), ${CONCURRENCY} concurrent`, CONCURRENCY, false],
+  [`HTTP keep-alive, ${CONCURRENCY} concurrent`, CONCURRENCY, true],
+];
+
+console.log(
+  `Node ${process.version}, ${N} unique signed deliveries per run after a warm-up, median of ${ROUNDS} rounds (stores interleaved), Redis at ${redis.url}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}`,
+);
+const rows = [];
+let runIndex = 0;
+for (const [modeName, concurrency, overHttp] of modes) {
+  const samples = stores.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, makeStore]] of stores.entries()) {
+      const receiver = receiverWith(makeStore(runIndex++));
+      const warmup = await sign(Math.min(2_000, N));
+      const measured = await sign(N);
+      let call = (delivery) => receiver.receive(delivery).then((r) => r.status);
+      let server;
+      let agent;
+      if (overHttp) {
+        server = await httpServerFor(receiver);
+        agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+        call = postWith(agent, server.address().port);
+      }
+      await throughput(warmup, concurrency, call);
+      samples[i].push(await throughput(measured, concurrency, call));
+      if (server) {
+        agent.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
+  }
+  const medians = samples.map(median);
+  for (const [i, [storeName]] of stores.entries()) {
+    const perSecond = medians[i];
+    rows.push({
+      mode: modeName,
+      store: storeName,
+      'ops/s': Math.round(perSecond),
+      'µs/op': Math.round((1e6 / perSecond) * 10) / 10,
+      'vs no store': `${(perSecond / medians[0]).toFixed(2)}×`,
+      'vs memory': `${(perSecond / medians[1]).toFixed(2)}×`,
+    });
+  }
+}
+console.table(rows);
+
+for (const client of clients) client.disconnect();
+await redis.stop();

@@ -1,0 +1,108 @@
+/**
+ * A Koa app that receives Composio webhooks on POST /webhooks/composio, with one handler per
+ * event type. `createApp` is exported so tests (and the demo) can run it on any port.
+ */
+import {
+  ComposioEventType,
+  composioWebhook,
+  createWebhookRouter,
+  type IdempotencyStore,
+  type ReceiverOutcome,
+} from '@composio-webhooks/koa';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+
+// Type the trigger payloads you subscribe to: `event.data` is then typed in onTrigger handlers.
+declare module '@composio-webhooks/core' {
+  interface TriggerPayloads {
+    GITHUB_COMMIT_EVENT: {
+      author: string;
+      id: string;
+      message: string;
+      timestamp: string;
+      url: string;
+    };
+  }
+}
+
+export interface HandledRecord {
+  /** Which handler ran: githubCommit, triggerMessage, connectionExpired, triggerDisabled, unknownEvent. */
+  handler: string;
+  /** The delivery's webhook-id. */
+  id: string;
+  /** The event's `type`. */
+  type: string;
+}
+
+export interface CreateAppOptions {
+  /** The subscription's signing secret (several during a rotation). Default: COMPOSIO_WEBHOOK_SECRET. */
+  secret?: string | string[];
+  /** Called after each handler ran. Default: logs one line. */
+  onHandled?: (record: HandledRecord) => void;
+  /** Dedupe store (default: in memory; use @composio-webhooks/redis with several instances). */
+  idempotency?: IdempotencyStore | false;
+  /** Called once per webhook request with its outcome (status, code, id). */
+  onOutcome?: (outcome: ReceiverOutcome) => void;
+}
+
+export function createApp(options: CreateAppOptions = {}): Koa {
+  const onHandled =
+    options.onHandled ??
+    ((record: HandledRecord) =>
+      console.log(`[webhook] ${record.handler} ${record.type} ${record.id}`));
+
+  const webhooks = createWebhookRouter()
+    .onTrigger('GITHUB_COMMIT_EVENT', (event, delivery) => {
+      // event.data is typed from TriggerPayloads above.
+      console.log(`[webhook] commit by ${event.data.author}: ${event.data.message}`);
+      onHandled({ handler: 'githubCommit', id: delivery.id, type: event.type });
+    })
+    .on(ComposioEventType.TriggerMessage, (event, delivery) => {
+      // Every trigger, whatever its slug (V1 and V2 payloads arrive normalized to this shape).
+      console.log(
+        `[webhook] trigger ${event.metadata.trigger_slug} for user ${event.metadata.user_id}`,
+      );
+      onHandled({ handler: 'triggerMessage', id: delivery.id, type: event.type });
+    })
+    .on(ComposioEventType.ConnectionExpired, (event, delivery) => {
+      console.log(
+        `[webhook] ${event.data.toolkit.slug} connection ${event.data.id} expired: ask the user to reconnect`,
+      );
+      onHandled({ handler: 'connectionExpired', id: delivery.id, type: event.type });
+    })
+    .on(ComposioEventType.TriggerDisabled, (event, delivery) => {
+      console.log(
+        `[webhook] trigger ${event.data.trigger_name} disabled: ${event.data.disabled_reason}`,
+      );
+      onHandled({ handler: 'triggerDisabled', id: delivery.id, type: event.type });
+    })
+    .onUnknown((event, delivery) => {
+      // A composio.* event type newer than this library: never an error.
+      onHandled({ handler: 'unknownEvent', id: delivery.id, type: event.type });
+    });
+
+  const routes = new Router();
+  routes.post(
+    '/webhooks/composio',
+    composioWebhook({
+      router: webhooks,
+      ...(options.secret !== undefined && { secret: options.secret }),
+      ...(options.idempotency !== undefined && { idempotency: options.idempotency }),
+      ...(options.onOutcome !== undefined && { onOutcome: options.onOutcome }),
+    }),
+  );
+  routes.get('/health', (ctx) => {
+    ctx.body = { ok: true };
+  });
+  routes.post('/echo', (ctx) => {
+    ctx.body = { received: ctx.request.body };
+  });
+
+  const app = new Koa();
+  // A typical Koa app parses JSON for every route. @koa/bodyparser keeps ctx.request.rawBody,
+  // which is what the webhook middleware verifies, so it may run first.
+  app.use(bodyParser());
+  app.use(routes.routes()).use(routes.allowedMethods());
+  return app;
+}

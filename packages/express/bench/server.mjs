@@ -75,7 +75,8 @@ process.on('message', (message) => {
     memory = webhook('memory', {});
     process.send({ type: 'reset' });
   } else if (message.type === 'counts') {
-    process.send({ type: 'counts', handled: { ...handled } });
+    const cpu = process.cpuUsage();
+    process.send({ type: 'counts', handled: { ...handled }, cpuMicros: cpu.user + cpu.system });
   }
 });
 

@@ -60,9 +60,11 @@ export interface ComposioWebhookOptions extends Omit<ReceiverOptions, 'router'> 
  * app.post('/webhooks/composio', composioWebhook({ router }));
  * ```
  *
+ * Without options it runs in verify-only mode with the secret from `COMPOSIO_WEBHOOK_SECRET`.
+ *
  * Configuration mistakes (empty secret, bad option) throw here, at start-up.
  */
-export function composioWebhook(options: ComposioWebhookOptions): RequestHandler {
+export function composioWebhook(options: ComposioWebhookOptions = {}): RequestHandler {
   if (options === null || typeof options !== 'object') {
     throw new WebhookConfigError(
       message(

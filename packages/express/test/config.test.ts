@@ -39,6 +39,17 @@ describe('composioWebhook() configuration', () => {
     expect(configError(() => composioWebhook({})).message).toContain('COMPOSIO_WEBHOOK_SECRET');
   });
 
+  it('needs no options at all when COMPOSIO_WEBHOOK_SECRET is set (verify-only mode)', async () => {
+    process.env.COMPOSIO_WEBHOOK_SECRET = 'env-only';
+    const app = express();
+    app.post(PATH, composioWebhook(), (req, res) => {
+      res.json({ id: req.composio?.id });
+    });
+    const event = buildTriggerMessage();
+    const res = await deliver(app, await sign(event, { secret: 'env-only' })).expect(200);
+    expect(res.body).toEqual({ id: event.id });
+  });
+
   it('reads COMPOSIO_WEBHOOK_SECRET once, when the middleware is created', async () => {
     process.env.COMPOSIO_WEBHOOK_SECRET = 'from-the-environment';
     const app = express();
@@ -50,7 +61,7 @@ describe('composioWebhook() configuration', () => {
 
   it('rejects a non-object, an unknown onError mode, and onError: next with a router', () => {
     expect(
-      configError(() => composioWebhook(undefined as unknown as ComposioWebhookOptions)).message,
+      configError(() => composioWebhook(null as unknown as ComposioWebhookOptions)).message,
     ).toMatch(
       /^\[@composio-webhooks\/express\] composioWebhook\(options\) needs an options object/,
     );

@@ -14,7 +14,13 @@ import { workspaceAliases } from '../../vitest.shared.js';
 
 const nestDir = fileURLToPath(new URL('.', import.meta.url));
 
-const NEST_PACKAGES = ['common', 'core', 'platform-express', 'platform-fastify', 'testing'] as const;
+const NEST_PACKAGES = [
+  'common',
+  'core',
+  'platform-express',
+  'platform-fastify',
+  'testing',
+] as const;
 
 export interface LoadedNest {
   major: number;

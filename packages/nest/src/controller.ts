@@ -28,10 +28,7 @@ export function createWebhookController(path: string): Type<unknown> {
 
     @Post()
     @HttpCode(200)
-    async receive(
-      @Req() request: ComposioHttpRequest,
-      @Res() response: unknown,
-    ): Promise<void> {
+    async receive(@Req() request: ComposioHttpRequest, @Res() response: unknown): Promise<void> {
       const result = await this.webhooks.handleRequest(request);
       sendReceiverResponse(this.adapterHost.httpAdapter, response, result);
     }

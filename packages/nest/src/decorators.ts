@@ -16,8 +16,8 @@ import {
   type TriggerDisabledEvent,
   type TriggerMessageEvent,
   type UnknownComposioEvent,
-  type WebhookDelivery,
   WebhookConfigError,
+  type WebhookDelivery,
 } from '@composio-webhooks/core';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { COMPOSIO_HANDLER_METADATA, DELIVERY_REQUEST_PROPERTY, nestMessage } from './constants.js';
@@ -79,7 +79,9 @@ export function OnComposioEvent<T extends RoutableEventType>(
   const types: readonly unknown[] = typeof type === 'string' ? [type] : type;
   if (!Array.isArray(types) || types.length === 0) {
     throw new WebhookConfigError(
-      nestMessage('@OnComposioEvent(type) needs an event type such as ComposioEventType.TriggerMessage.'),
+      nestMessage(
+        '@OnComposioEvent(type) needs an event type such as ComposioEventType.TriggerMessage.',
+      ),
     );
   }
   for (const t of types) {

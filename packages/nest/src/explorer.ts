@@ -52,7 +52,11 @@ export class ComposioWebhooksExplorer implements OnModuleInit {
     }
   }
 
-  private handlerFor(wrapper: InstanceWrapper, instance: object, methodName: string): HandlerMethod {
+  private handlerFor(
+    wrapper: InstanceWrapper,
+    instance: object,
+    methodName: string,
+  ): HandlerMethod {
     const className = instance.constructor?.name ?? String(wrapper.name);
     let handler: HandlerMethod;
     if (wrapper.isDependencyTreeStatic()) {

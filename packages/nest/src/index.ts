@@ -1,7 +1,7 @@
 export { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, DEFAULT_WEBHOOK_PATH } from './constants.js';
 export {
-  type ComposioEventHandler,
   ComposioDelivery,
+  type ComposioEventHandler,
   type ComposioHandlerDecorator,
   type ComposioWebhookRequest,
   OnAnyComposioEvent,

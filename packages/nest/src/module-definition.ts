@@ -15,14 +15,17 @@ const definition = new ConfigurableModuleBuilder<ComposioWebhooksModuleOptions>(
 })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createComposioWebhooksOptions')
-  .setExtras<ComposioWebhooksModuleExtras>({ path: undefined, isGlobal: true }, (module, extras) => {
-    const path = resolvePath(extras.path);
-    return {
-      ...module,
-      global: checkIsGlobal(extras.isGlobal),
-      controllers: path === undefined ? [] : [createWebhookController(path)],
-    };
-  })
+  .setExtras<ComposioWebhooksModuleExtras>(
+    { path: undefined, isGlobal: true },
+    (module, extras) => {
+      const path = resolvePath(extras.path);
+      return {
+        ...module,
+        global: checkIsGlobal(extras.isGlobal),
+        controllers: path === undefined ? [] : [createWebhookController(path)],
+      };
+    },
+  )
   .build();
 
 export const ConfigurableComposioWebhooksModule = definition.ConfigurableModuleClass;

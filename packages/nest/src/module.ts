@@ -30,6 +30,7 @@ export class ComposioWebhooksModule extends ConfigurableComposioWebhooksModule {
   static override forRoot(
     options: ComposioWebhooksModuleOptions & ComposioWebhooksModuleExtras = {},
   ): DynamicModule {
+    // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = this class, the dynamic module's `module`.
     return super.forRoot(options);
   }
 
@@ -40,6 +41,7 @@ export class ComposioWebhooksModule extends ConfigurableComposioWebhooksModule {
    */
   static override forRootAsync(options: ComposioWebhooksModuleAsyncOptions): DynamicModule {
     checkAsyncOptions(options);
+    // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = this class, the dynamic module's `module`.
     return super.forRootAsync(options);
   }
 }

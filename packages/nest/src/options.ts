@@ -30,7 +30,9 @@ export interface ComposioWebhooksModuleExtras {
 
 /** Implemented by a class given to `forRootAsync({ useClass })` / `useExisting`. */
 export interface ComposioWebhooksOptionsFactory {
-  createComposioWebhooksOptions(): ComposioWebhooksModuleOptions | Promise<ComposioWebhooksModuleOptions>;
+  createComposioWebhooksOptions():
+    | ComposioWebhooksModuleOptions
+    | Promise<ComposioWebhooksModuleOptions>;
 }
 
 export type ComposioWebhooksModuleAsyncOptions = ConfigurableModuleAsyncOptions<
@@ -60,7 +62,9 @@ export function checkIsGlobal(isGlobal: unknown): boolean {
   if (isGlobal === undefined) return true;
   if (typeof isGlobal !== 'boolean') {
     throw new WebhookConfigError(
-      nestMessage(`ComposioWebhooksModule: \`isGlobal\` must be a boolean, got ${typeof isGlobal}.`),
+      nestMessage(
+        `ComposioWebhooksModule: \`isGlobal\` must be a boolean, got ${typeof isGlobal}.`,
+      ),
     );
   }
   return isGlobal;
@@ -75,7 +79,7 @@ export function checkAsyncOptions(options: unknown): void {
   ) {
     throw new WebhookConfigError(
       nestMessage(
-        'ComposioWebhooksModule.forRootAsync needs `useFactory` (with `inject`/`imports`), `useClass` or `useExisting`, e.g. forRootAsync({ inject: [ConfigService], useFactory: (config) => ({ secret: config.get(\'COMPOSIO_WEBHOOK_SECRET\') }) }).',
+        "ComposioWebhooksModule.forRootAsync needs `useFactory` (with `inject`/`imports`), `useClass` or `useExisting`, e.g. forRootAsync({ inject: [ConfigService], useFactory: (config) => ({ secret: config.get('COMPOSIO_WEBHOOK_SECRET') }) }).",
       ),
     );
   }

@@ -16,13 +16,7 @@ import {
   type ComposioWebhooksOptionsFactory,
   OnTriggerMessage,
 } from '@composio-webhooks/nest';
-import {
-  Inject,
-  Injectable,
-  type ModuleMetadata,
-  Scope,
-  VersioningType,
-} from '@nestjs/common';
+import { Inject, Injectable, type ModuleMetadata, Scope, VersioningType } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -67,7 +61,9 @@ describe('options are validated at start-up', () => {
   it('no secret and no COMPOSIO_WEBHOOK_SECRET says so', async () => {
     vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', undefined);
     const error = await startupError([ComposioWebhooksModule.forRoot()]);
-    expect(error.message).toContain('No webhook secret: pass `secret` or set COMPOSIO_WEBHOOK_SECRET');
+    expect(error.message).toContain(
+      'No webhook secret: pass `secret` or set COMPOSIO_WEBHOOK_SECRET',
+    );
     expect(error.message).toContain('not set');
   });
 
@@ -162,7 +158,9 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
   it('path: a custom route, and the default one is not served', async () => {
     const t = await createTestApp({
       platform,
-      imports: [ComposioWebhooksModule.forRoot({ secret: SECRET, logger: false, path: 'hooks/composio' })],
+      imports: [
+        ComposioWebhooksModule.forRoot({ secret: SECRET, logger: false, path: 'hooks/composio' }),
+      ],
     });
     apps.push(t);
     expect((await deliver(t, buildTriggerMessage(), { path: '/hooks/composio' })).status).toBe(200);
@@ -189,7 +187,10 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
     const t = await createTestApp({
       platform,
       imports: [
-        ComposioWebhooksModule.forRootAsync({ imports: [SettingsModule], useClass: OptionsFactory }),
+        ComposioWebhooksModule.forRootAsync({
+          imports: [SettingsModule],
+          useClass: OptionsFactory,
+        }),
       ],
       providers: [Recorder, WebhookHandlers],
     });
@@ -213,7 +214,11 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
     const event = buildTriggerMessage();
     expect((await deliver(t, event)).status).toBe(200);
     expect(inCode).toEqual([event.id]);
-    expect(t.app.get(Recorder).handlers()).toEqual(['any', 'commit', 'trigger:GITHUB_COMMIT_EVENT']);
+    expect(t.app.get(Recorder).handlers()).toEqual([
+      'any',
+      'commit',
+      'trigger:GITHUB_COMMIT_EVENT',
+    ]);
   });
 
   it('isGlobal: false still serves the built-in route', async () => {

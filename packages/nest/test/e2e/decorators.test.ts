@@ -48,7 +48,10 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
     });
 
     it('a trigger without a slug handler reaches only the generic handlers', async () => {
-      const event = buildTriggerMessage({ slug: 'GMAIL_NEW_GMAIL_MESSAGE', data: { subject: 'hi' } });
+      const event = buildTriggerMessage({
+        slug: 'GMAIL_NEW_GMAIL_MESSAGE',
+        data: { subject: 'hi' },
+      });
       expect((await deliver(t, event)).status).toBe(200);
       expect(recorder.handlers()).toEqual(['any', 'trigger:GMAIL_NEW_GMAIL_MESSAGE']);
     });

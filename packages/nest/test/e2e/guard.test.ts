@@ -14,13 +14,7 @@ import {
   ComposioWebhookGuard,
   ComposioWebhooksService,
 } from '@composio-webhooks/nest';
-import {
-  BadRequestException,
-  Controller,
-  HttpCode,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, PLATFORMS, type TestApp } from './support/app.js';
 import {
@@ -194,7 +188,12 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
         open = resolve;
       });
       const signed = await sign(buildTriggerMessage({ slug: 'SLOW_TRIGGER', data: {} }));
-      const first = t.http().post(ROUTE).set(signed.headers).send(signed.body).then((r) => r);
+      const first = t
+        .http()
+        .post(ROUTE)
+        .set(signed.headers)
+        .send(signed.body)
+        .then((r) => r);
       while (controller.attempts === 0) await new Promise((resolve) => setTimeout(resolve, 5));
       const second = await t.http().post(ROUTE).set(signed.headers).send(signed.body);
       expect(second.status).toBe(409);

@@ -22,7 +22,10 @@ class GuardedController {
 
 const RAW_BODY_UNAVAILABLE = {
   ok: false,
-  error: { code: 'RAW_BODY_UNAVAILABLE', message: 'The server could not read the raw webhook body.' },
+  error: {
+    code: 'RAW_BODY_UNAVAILABLE',
+    message: 'The server could not read the raw webhook body.',
+  },
 };
 
 /** A Gmail message with a body of `kb` kilobytes. */

@@ -9,7 +9,8 @@ import request from 'supertest';
 export type Platform = 'express' | 'fastify';
 export const PLATFORMS: readonly Platform[] = ['express', 'fastify'];
 
-export interface TestAppOptions extends Pick<ModuleMetadata, 'imports' | 'providers' | 'controllers'> {
+export interface TestAppOptions
+  extends Pick<ModuleMetadata, 'imports' | 'providers' | 'controllers'> {
   platform: Platform;
   /** Nest's `rawBody` option (default true, as the README says). */
   rawBody?: boolean;

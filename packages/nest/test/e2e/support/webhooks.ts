@@ -20,6 +20,7 @@ import {
   OnUnknownComposioEvent,
 } from '@composio-webhooks/nest';
 import { type DynamicModule, Injectable, Module } from '@nestjs/common';
+import type { Response } from 'supertest';
 import type { TestApp } from './app.js';
 
 declare module '@composio-webhooks/core' {
@@ -40,7 +41,7 @@ export async function deliver(
   t: TestApp,
   payload: unknown,
   input: Partial<SignWebhookInput> & { path?: string } = {},
-) {
+): Promise<Response> {
   const { path = WEBHOOK_PATH, ...signing } = input;
   const { body, headers } = await sign(payload, signing);
   return t.http().post(path).set(headers).send(body);

@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import { ComposioEventType, isWebhookError } from '@composio-webhooks/core';
+import { describe, expect, it } from 'vitest';
+import {
+  handlerRegistrations,
+  OnAnyComposioEvent,
+  OnComposioEvent,
+  OnConnectionExpired,
+  OnTriggerDisabled,
+  OnTriggerMessage,
+  OnUnknownComposioEvent,
+} from './decorators.js';
+
+describe('method decorators', () => {
+  it('record what each method handles, several decorators on one method included', () => {
+    class Handlers {
+      @OnTriggerMessage('GITHUB_COMMIT_EVENT')
+      commit(): void {}
+
+      @OnTriggerMessage()
+      trigger(): void {}
+
+      @OnConnectionExpired()
+      @OnTriggerDisabled()
+      lifecycle(): void {}
+
+      @OnComposioEvent([ComposioEventType.ConnectionExpired, 'composio.future.event'])
+      several(): void {}
+
+      @OnAnyComposioEvent()
+      any(): void {}
+
+      @OnUnknownComposioEvent()
+      unknown(): void {}
+
+      plain(): void {}
+    }
+    const proto = Handlers.prototype;
+    expect(handlerRegistrations(proto.commit)).toEqual([
+      { kind: 'trigger', slug: 'GITHUB_COMMIT_EVENT' },
+    ]);
+    expect(handlerRegistrations(proto.trigger)).toEqual([
+      { kind: 'on', types: ['composio.trigger.message'] },
+    ]);
+    // Decorators apply bottom-up.
+    expect(handlerRegistrations(proto.lifecycle)).toEqual([
+      { kind: 'on', types: ['composio.trigger.disabled'] },
+      { kind: 'on', types: ['composio.connected_account.expired'] },
+    ]);
+    expect(handlerRegistrations(proto.several)).toEqual([
+      { kind: 'on', types: ['composio.connected_account.expired', 'composio.future.event'] },
+    ]);
+    expect(handlerRegistrations(proto.any)).toEqual([{ kind: 'any' }]);
+    expect(handlerRegistrations(proto.unknown)).toEqual([{ kind: 'unknown' }]);
+    expect(handlerRegistrations(proto.plain)).toEqual([]);
+    expect(handlerRegistrations(undefined)).toEqual([]);
+  });
+
+  it('a subclass inherits the handlers of methods it does not override', () => {
+    class Base {
+      @OnTriggerDisabled()
+      disabled(): void {}
+    }
+    class Child extends Base {}
+    expect(handlerRegistrations(Child.prototype.disabled)).toEqual([
+      { kind: 'on', types: ['composio.trigger.disabled'] },
+    ]);
+  });
+
+  it('refuses event types that are not composio.* (with a pointer to OnTriggerMessage)', () => {
+    const attempt = () => OnComposioEvent('GITHUB_COMMIT_EVENT' as never);
+    expect(attempt).toThrow(
+      '[@composio-webhooks/nest] @OnComposioEvent("GITHUB_COMMIT_EVENT"): event types start with "composio."',
+    );
+    expect(attempt).toThrow('@OnTriggerMessage("GITHUB_COMMIT_EVENT")');
+    try {
+      attempt();
+    } catch (error) {
+      expect(isWebhookError(error) && error.code).toBe('INVALID_CONFIG');
+    }
+    expect(() => OnComposioEvent([] as never)).toThrow('needs an event type');
+  });
+
+  it('refuses an empty trigger slug', () => {
+    expect(() => OnTriggerMessage('')).toThrow('@OnTriggerMessage(slug) needs a trigger slug');
+    expect(() => OnTriggerMessage(' ')).toThrow('@OnTriggerMessage(slug) needs a trigger slug');
+  });
+
+  it('refuses static methods and non-methods', () => {
+    const decorate = OnTriggerDisabled();
+    class Host {
+      static handle(): void {}
+      instanceMethod(): void {}
+    }
+    const descriptor = Object.getOwnPropertyDescriptor(Host, 'handle') as PropertyDescriptor;
+    expect(() => decorate(Host, 'handle', descriptor)).toThrow(
+      '@OnTriggerDisabled on static method Host.handle: handlers are instance methods of a provider.',
+    );
+    expect(() => decorate(Host.prototype, 'value', { value: 42 } as never)).toThrow(
+      '@OnTriggerDisabled decorates methods; value is not a method.',
+    );
+  });
+});

@@ -10,6 +10,7 @@ import {
   closeClients,
   createClient,
   IOREDIS_MAJORS,
+  removeTestKeys,
   uniquePrefix,
   watchUnhandledRejections,
 } from './helpers/clients.js';
@@ -18,8 +19,9 @@ import { routerCalling, SECRET, signedDelivery } from './helpers/deliveries.js';
 const url = inject('redisUrl');
 const unhandled = watchUnhandledRejections();
 
-afterAll(() => {
+afterAll(async () => {
   closeClients();
+  await removeTestKeys(url);
   expect(unhandled.stop()).toEqual([]);
 });
 

@@ -5,7 +5,13 @@ import { Cluster as Cluster5, Redis as Redis5 } from 'ioredis';
 import { Cluster as Cluster6, Redis as Redis6 } from 'ioredis6';
 import { afterAll, describe, expect, expectTypeOf, inject, it } from 'vitest';
 import { type RedisClientLike, RedisIdempotencyStore } from '../src/index.js';
-import { closeClients, createClient, IOREDIS_MAJORS, uniquePrefix } from './helpers/clients.js';
+import {
+  closeClients,
+  createClient,
+  IOREDIS_MAJORS,
+  removeTestKeys,
+  uniquePrefix,
+} from './helpers/clients.js';
 
 const url = inject('redisUrl');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,7 +21,10 @@ function tokenOf(claim: IdempotencyClaim): string {
   return claim.token;
 }
 
-afterAll(closeClients);
+afterAll(async () => {
+  closeClients();
+  await removeTestKeys(url);
+});
 
 it('types Redis and Cluster clients of both majors as store clients', () => {
   expectTypeOf<Redis5>().toExtend<RedisClientLike>();

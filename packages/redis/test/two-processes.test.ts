@@ -5,7 +5,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { closeClients, createClient, uniquePrefix } from './helpers/clients.js';
+import { closeClients, createClient, removeTestKeys, uniquePrefix } from './helpers/clients.js';
 import { SECRET, type SignedDelivery, signedDelivery } from './helpers/deliveries.js';
 import {
   bundleInstance,
@@ -28,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(instances.map((instance) => instance.kill()));
   closeClients();
+  await removeTestKeys(url);
   await rm(script, { force: true });
 });
 

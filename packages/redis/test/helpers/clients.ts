@@ -73,6 +73,24 @@ export function watchUnhandledRejections(): { seen: unknown[]; stop(): unknown[]
   };
 }
 
+/** One id per test file (each runs in its own worker), so its keys can be found and removed. */
+const RUN = globalThis.crypto.randomUUID();
+
 export function uniquePrefix(label: string): string {
-  return `test:${label}:${globalThis.crypto.randomUUID()}:`;
+  return `test:${RUN}:${label}:${globalThis.crypto.randomUUID()}:`;
+}
+
+/** Deletes every key this file wrote with `uniquePrefix`, leaving a shared Redis as it was. */
+export async function removeTestKeys(url: string): Promise<void> {
+  const client = new Redis5(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `test:${RUN}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await client.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
 }

@@ -12,6 +12,7 @@ import {
   WebhookConfigError,
   type WebhookDelivery,
   WebhookError,
+  type WebhookPayload,
   type WebhookReceiver,
   type WebhookRouter,
 } from '@composio-webhooks/core';
@@ -106,7 +107,7 @@ type Handle = (req: Request, res: Response, next: NextFunction) => Promise<void>
 /** With a router: the receiver verifies, dedupes, dispatches and decides the answer. */
 function dispatching(receiver: WebhookReceiver): Handle {
   return async (req, res) => {
-    let body: Awaited<ReturnType<typeof readExpressBody>>;
+    let body: WebhookPayload;
     try {
       body = await readExpressBody(req, receiver.maxBodyBytes);
     } catch (error) {

@@ -60,7 +60,9 @@ export interface ComposioWebhookVerifyOptions extends ComposioWebhookOptions {
   router?: undefined;
 }
 
-const HOW_TO_FIX = `[${PACKAGE_NAME}] Mount composioWebhook() before any body parser (app.use(composioWebhook(…)) first, or on its own route), or use @koa/bodyparser or koa-bodyparser, which keep ctx.request.rawBody. koa-body keeps it only with { includeUnparsed: true }. A parser that replaces ctx.request.body without keeping the raw text must skip the webhook route.`;
+/** Appended by core's readRawBody to its RAW_BODY_UNAVAILABLE message (which has the prefix). */
+const HOW_TO_FIX =
+  'Fix the Koa set-up: mount composioWebhook() before any body parser (app.use(composioWebhook(…)) first, or on its own route), or use @koa/bodyparser or koa-bodyparser, which keep ctx.request.rawBody. koa-body keeps it only with { includeUnparsed: true }. A parser that replaces ctx.request.body without keeping the raw text must skip the webhook route.';
 
 const UNPARSED = Symbol.for('unparsedBody');
 

@@ -17,7 +17,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { type ComposioHttpRequest, sendReceiverResponse } from './http.js';
 import { ComposioWebhooksService } from './service.js';
 
-export function createWebhookController(path: string): Type<unknown> {
+export function createWebhookController(
+  path: string,
+  decorators: readonly ClassDecorator[] = [],
+): Type<unknown> {
   // VERSION_NEUTRAL: the route stays where Composio was told it is, whatever versioning the app uses.
   @Controller({ path, version: VERSION_NEUTRAL })
   class ComposioWebhookController {
@@ -33,5 +36,9 @@ export function createWebhookController(path: string): Type<unknown> {
       sendReceiverResponse(this.adapterHost.httpAdapter, response, result);
     }
   }
-  return ComposioWebhookController;
+  let controller: Type<unknown> = ComposioWebhookController;
+  for (const decorate of decorators) {
+    controller = (decorate(controller) as Type<unknown> | undefined) ?? controller;
+  }
+  return controller;
 }

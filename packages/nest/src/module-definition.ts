@@ -5,6 +5,7 @@ import { createWebhookController } from './controller.js';
 import {
   type ComposioWebhooksModuleExtras,
   type ComposioWebhooksModuleOptions,
+  checkControllerDecorators,
   checkIsGlobal,
   resolvePath,
 } from './options.js';
@@ -16,13 +17,21 @@ const definition = new ConfigurableModuleBuilder<ComposioWebhooksModuleOptions>(
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createComposioWebhooksOptions')
   .setExtras<ComposioWebhooksModuleExtras>(
-    { path: undefined, isGlobal: true },
+    { path: undefined, isGlobal: true, controllerDecorators: undefined },
     (module, extras) => {
       const path = resolvePath(extras.path);
       return {
         ...module,
         global: checkIsGlobal(extras.isGlobal),
-        controllers: path === undefined ? [] : [createWebhookController(path)],
+        controllers:
+          path === undefined
+            ? []
+            : [
+                createWebhookController(
+                  path,
+                  checkControllerDecorators(extras.controllerDecorators),
+                ),
+              ],
       };
     },
   )

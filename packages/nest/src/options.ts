@@ -1,6 +1,7 @@
 /**
  * Options of `ComposioWebhooksModule`: the core receiver's options (secret, tolerance, dedupe
- * store, body limit, …) plus the module-definition settings (`path`, `isGlobal`), and their
+ * store, body limit, …) plus the module-definition settings (`path`, `isGlobal`,
+ * `controllerDecorators`), and their
  * start-up checks.
  */
 import type { ReceiverOptions, WebhookRouter } from '@composio-webhooks/core';
@@ -26,6 +27,12 @@ export interface ComposioWebhooksModuleExtras {
   path?: string | false;
   /** Make the module global (default `true`), so `ComposioWebhookGuard` works in every module. */
   isGlobal?: boolean;
+  /**
+   * Decorators applied to the built-in controller class, e.g. `[Public()]` (your
+   * `SetMetadata('isPublic', true)`) so a global auth guard lets Composio through, or
+   * `[SkipThrottle()]`.
+   */
+  controllerDecorators?: ClassDecorator[];
 }
 
 /** Implemented by a class given to `forRootAsync({ useClass })` / `useExisting`. */
@@ -41,7 +48,11 @@ export type ComposioWebhooksModuleAsyncOptions = ConfigurableModuleAsyncOptions<
 > &
   ComposioWebhooksModuleExtras;
 
-export const EXTRA_KEYS: readonly (keyof ComposioWebhooksModuleExtras)[] = ['path', 'isGlobal'];
+export const EXTRA_KEYS: readonly (keyof ComposioWebhooksModuleExtras)[] = [
+  'path',
+  'isGlobal',
+  'controllerDecorators',
+];
 
 /** The controller route, or `undefined` for none. Throws `WebhookConfigError` on a bad value. */
 export function resolvePath(path: unknown): string | undefined {
@@ -68,6 +79,18 @@ export function checkIsGlobal(isGlobal: unknown): boolean {
     );
   }
   return isGlobal;
+}
+
+export function checkControllerDecorators(decorators: unknown): ClassDecorator[] {
+  if (decorators === undefined) return [];
+  if (!Array.isArray(decorators) || decorators.some((d) => typeof d !== 'function')) {
+    throw new WebhookConfigError(
+      nestMessage(
+        "ComposioWebhooksModule: `controllerDecorators` must be an array of class decorators, e.g. [SetMetadata('isPublic', true)].",
+      ),
+    );
+  }
+  return decorators as ClassDecorator[];
 }
 
 export function checkAsyncOptions(options: unknown): void {

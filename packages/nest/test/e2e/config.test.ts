@@ -1,6 +1,7 @@
 /**
  * Start-up: options are validated when the app is built (a clear error naming the option and
- * COMPOSIO_WEBHOOK_SECRET), `path`/`isGlobal`/`router`/`useClass` settings, routing under a
+ * COMPOSIO_WEBHOOK_SECRET), `path`/`isGlobal`/`controllerDecorators`/`router`/`useClass` settings,
+ * routing under a
  * global prefix and URI versioning, and handlers on request-scoped providers.
  */
 import {
@@ -16,8 +17,17 @@ import {
   type ComposioWebhooksOptionsFactory,
   OnTriggerMessage,
 } from '@composio-webhooks/nest';
-import { Inject, Injectable, type ModuleMetadata, Scope, VersioningType } from '@nestjs/common';
-import { REQUEST } from '@nestjs/core';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type ModuleMetadata,
+  Scope,
+  SetMetadata,
+  VersioningType,
+} from '@nestjs/common';
+import { APP_GUARD, REQUEST, Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestApp, PLATFORMS, type TestApp } from './support/app.js';
@@ -136,6 +146,21 @@ class OptionsFactory implements ComposioWebhooksOptionsFactory {
   }
 }
 
+/** An app-wide auth guard, as many apps have: only routes marked public pass without a token. */
+const Public = () => SetMetadata('isPublic', true);
+@Injectable()
+class AuthGuard implements CanActivate {
+  constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
+  canActivate(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean>('isPublic', [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
+  }
+}
+
 /** A request-scoped handler provider: a new instance per delivery, REQUEST is the delivery. */
 @Injectable({ scope: Scope.REQUEST })
 class ScopedHandlers {
@@ -219,6 +244,38 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
       'commit',
       'trigger:GITHUB_COMMIT_EVENT',
     ]);
+  });
+
+  it('controllerDecorators: mark the built-in route public for an app-wide auth guard', async () => {
+    const closed = await createTestApp({
+      platform,
+      imports: [ComposioWebhooksModule.forRoot({ secret: SECRET, logger: false })],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    });
+    apps.push(closed);
+    expect((await deliver(closed, buildTriggerMessage())).status).toBe(403);
+
+    const open = await createTestApp({
+      platform,
+      imports: [
+        ComposioWebhooksModule.forRootAsync({
+          useFactory: () => ({ secret: SECRET, logger: false }),
+          controllerDecorators: [Public()],
+        }),
+      ],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    });
+    apps.push(open);
+    expect((await deliver(open, buildTriggerMessage())).status).toBe(200);
+  });
+
+  it('controllerDecorators must be class decorators', () => {
+    expect(() =>
+      ComposioWebhooksModule.forRoot({
+        secret: SECRET,
+        controllerDecorators: ['public'] as unknown as ClassDecorator[],
+      }),
+    ).toThrow('`controllerDecorators` must be an array of class decorators');
   });
 
   it('isGlobal: false still serves the built-in route', async () => {

@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// Consumer test: packs every public package as a tarball (as `npm publish` would), installs the
+// tarballs into a scratch ESM project and a scratch CommonJS project, and in each runs a real
+// verification through every adapter (Express, Koa, Nest on Express and Fastify) over HTTP, a
+// forged delivery through each, and loads the client, the Redis store and the CLI bin.
+// Run after `pnpm build`.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const scratch = mkdtempSync(join(tmpdir(), 'composio-webhooks-consumer-'));
+const tarballs = join(scratch, 'tarballs');
+mkdirSync(tarballs);
+
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+
+// 1. Pack every public package (pnpm rewrites workspace: ranges to real versions).
+const packed = {};
+for (const dir of readdirSync(join(root, 'packages')).sort()) {
+  const pkgDir = join(root, 'packages', dir);
+  let pkg;
+  try {
+    pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  } catch {
+    continue;
+  }
+  if (pkg.private) continue;
+  run('pnpm', ['pack', '--pack-destination', tarballs], pkgDir);
+  const file = readdirSync(tarballs).find(
+    (f) => f.startsWith(pkg.name.replace('@', '').replace('/', '-')) && f.endsWith('.tgz'),
+  );
+  if (!file) throw new Error(`pnpm pack left no tarball for ${pkg.name}`);
+  packed[pkg.name] = `file:${join(tarballs, file)}`;
+}
+console.log(`packed ${Object.keys(packed).length} packages into ${tarballs}`);
+
+// Framework versions a consumer would install (the newest majors).
+const frameworks = {
+  express: '5.3.0',
+  koa: '3.3.0',
+  '@nestjs/common': '12.5.1',
+  '@nestjs/core': '12.5.1',
+  '@nestjs/platform-express': '12.5.1',
+  '@nestjs/platform-fastify': '12.5.0',
+  'reflect-metadata': '0.2.2',
+  rxjs: '7.8.2',
+  ioredis: '5.9.2',
+};
+
+const testBody = `
+const secret = 'consumer-test-secret';
+const results = [];
+const check = (name, condition) => {
+  results.push(name);
+  if (!condition) throw new Error('consumer test failed: ' + name);
+};
+
+async function post(url, signed) {
+  const response = await fetch(url, { method: 'POST', body: signed.body, headers: signed.headers });
+  return { status: response.status, body: await response.json() };
+}
+
+async function main() {
+  const core = await load('@composio-webhooks/core');
+  const testing = await load('@composio-webhooks/core/testing');
+  const { signWebhook, buildTriggerMessage, buildConnectionExpired } = testing;
+  check('core: WebhookEventType', core.WebhookEventType.CONNECTION_EXPIRED === 'composio.connected_account.expired');
+  const signed = await signWebhook({ payload: buildTriggerMessage(), secret });
+  const delivery = await core.verifyWebhook({ payload: signed.body, headers: signed.headers, secret });
+  check('core: verifyWebhook', delivery.event.metadata.trigger_slug === 'GITHUB_COMMIT_EVENT');
+  const forged = await signWebhook({ payload: buildTriggerMessage(), secret: 'wrong' });
+
+  const http = await load('node:http');
+  const listen = (handler) => new Promise((resolve) => {
+    const server = http.createServer(handler);
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: 'http://127.0.0.1:' + server.address().port + '/webhooks/composio' }));
+  });
+
+  // Express
+  {
+    const express = (await load('express')).default ?? (await load('express'));
+    const { composioWebhook, createWebhookRouter } = await load('@composio-webhooks/express');
+    const seen = [];
+    const router = createWebhookRouter().onTrigger('GITHUB_COMMIT_EVENT', (event) => { seen.push(event.data.author); });
+    const app = express();
+    app.post('/webhooks/composio', composioWebhook({ secret, router, logger: false }));
+    const { server, url } = await listen(app);
+    check('express: 200', (await post(url, await signWebhook({ payload: buildTriggerMessage(), secret }))).status === 200);
+    check('express: handler ran', seen.join() === 'octocat');
+    check('express: forged 401', (await post(url, forged)).status === 401);
+    server.close();
+  }
+
+  // Koa
+  {
+    const KoaModule = await load('koa');
+    const Koa = KoaModule.default ?? KoaModule;
+    const { composioWebhook, createWebhookRouter } = await load('@composio-webhooks/koa');
+    const seen = [];
+    const router = createWebhookRouter().on('composio.connected_account.expired', (event) => { seen.push(event.data.toolkit.slug); });
+    const app = new Koa();
+    app.use(composioWebhook({ secret, router, logger: false }));
+    const { server, url } = await listen(app.callback());
+    check('koa: 200', (await post(url, await signWebhook({ payload: buildConnectionExpired(), secret }))).status === 200);
+    check('koa: handler ran', seen.join() === 'gmail');
+    check('koa: forged 401', (await post(url, forged)).status === 401);
+    server.close();
+  }
+
+  // Nest, decorators applied as functions (plain JavaScript), on both platforms
+  await load('reflect-metadata');
+  const { Module, Injectable } = await load('@nestjs/common');
+  const { NestFactory } = await load('@nestjs/core');
+  const { FastifyAdapter } = await load('@nestjs/platform-fastify');
+  const nest = await load('@composio-webhooks/nest');
+  for (const platform of ['express', 'fastify']) {
+    const seen = [];
+    class Handlers {
+      expired(event) { seen.push(event.data.id); }
+    }
+    Injectable()(Handlers);
+    nest.OnConnectionExpired()(Handlers.prototype, 'expired', Object.getOwnPropertyDescriptor(Handlers.prototype, 'expired'));
+    class AppModule {}
+    Module({ imports: [nest.ComposioWebhooksModule.forRoot({ secret, logger: false })], providers: [Handlers] })(AppModule);
+    const app = platform === 'fastify'
+      ? await NestFactory.create(AppModule, new FastifyAdapter(), { rawBody: true, logger: false })
+      : await NestFactory.create(AppModule, { rawBody: true, logger: false });
+    await app.listen(0, '127.0.0.1');
+    const url = 'http://127.0.0.1:' + app.getHttpServer().address().port + '/webhooks/composio';
+    check('nest/' + platform + ': 200', (await post(url, await signWebhook({ payload: buildConnectionExpired(), secret }))).status === 200);
+    check('nest/' + platform + ': handler ran', seen.join() === 'ca_your-connected-account-id');
+    check('nest/' + platform + ': forged 401', (await post(url, forged)).status === 401);
+    await app.close();
+  }
+
+  // Client, Redis store: load and construct
+  const client = await load('@composio-webhooks/client');
+  check('client: loads', typeof client.createSubscriptionsClient === 'function');
+  const redis = await load('@composio-webhooks/redis');
+  check('redis: loads', typeof redis.RedisIdempotencyStore === 'function');
+
+  console.log(FORMAT + ': ' + results.length + ' checks passed (' + results.join(', ') + ')');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`;
+
+function project(format) {
+  const dir = join(scratch, format);
+  mkdirSync(dir);
+  const dependencies = { ...packed, ...frameworks };
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: `consumer-${format}`,
+        private: true,
+        type: format === 'esm' ? 'module' : 'commonjs',
+        dependencies,
+      },
+      null,
+      2,
+    ),
+  );
+  // The adapters depend on @composio-webhooks/core by version: point every such range at the tarballs.
+  const overrides = Object.entries(packed)
+    .map(([name, spec]) => `  '${name}': '${spec}'`)
+    .join('\n');
+  writeFileSync(join(dir, 'pnpm-workspace.yaml'), `overrides:\n${overrides}\n`);
+  const loader =
+    format === 'esm'
+      ? "const load = (name) => import(name);\nconst FORMAT = 'ESM (import)';\n"
+      : "const load = async (name) => require(name);\nconst FORMAT = 'CommonJS (require)';\n";
+  writeFileSync(join(dir, format === 'esm' ? 'test.mjs' : 'test.cjs'), loader + testBody);
+  run(
+    'pnpm',
+    ['install', '--prefer-offline', '--ignore-scripts', '--config.confirmModulesPurge=false'],
+    dir,
+  );
+  return dir;
+}
+
+let failed = false;
+try {
+  for (const format of ['esm', 'cjs']) {
+    const dir = project(format);
+    try {
+      process.stdout.write(run('node', [format === 'esm' ? 'test.mjs' : 'test.cjs'], dir));
+      const bin = run(join(dir, 'node_modules/.bin/composio-webhooks'), ['--version'], dir).trim();
+      console.log(`${format}: composio-webhooks --version → ${bin}`);
+    } catch (error) {
+      failed = true;
+      console.error(
+        `✗ ${format} consumer failed:\n${error.stdout ?? ''}${error.stderr ?? error.message}`,
+      );
+    }
+  }
+} finally {
+  if (!failed) rmSync(scratch, { recursive: true, force: true });
+  else console.error(`(scratch projects kept in ${scratch})`);
+}
+process.exit(failed ? 1 : 0);

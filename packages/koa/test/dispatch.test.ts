@@ -2,6 +2,8 @@
  * Every event type reaches the right handler, on Koa 2 and 3, mounted on plain Koa (the `path`
  * option) and on @koa/router.
  */
+
+import { createRequire } from 'node:module';
 import {
   buildConnectionExpired,
   buildTriggerDisabled,
@@ -116,6 +118,16 @@ const EVENTS: ReadonlyArray<{
     slug: 'GITHUB_COMMIT_EVENT',
   },
 ];
+
+it('runs every suite on a real Koa 2 and Koa 3', () => {
+  const require = createRequire(import.meta.url);
+  const version = (name: string) =>
+    (require(`${name}/package.json`) as { version: string }).version;
+  expect(version('koa2')).toMatch(/^2\./);
+  expect(version('koa')).toMatch(/^3\./);
+  expect(KOA_VERSIONS.map((v) => v.major)).toEqual([2, 3]);
+  expect(KOA_VERSIONS[0]?.Koa).not.toBe(KOA_VERSIONS[1]?.Koa);
+});
 
 describe.each(KOA_VERSIONS)('$name', ({ Koa }) => {
   describe.each(MOUNTS)('$name', ({ mount }) => {

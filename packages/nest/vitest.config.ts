@@ -7,6 +7,8 @@ export default defineProject({
   resolve: { alias: workspaceAliases },
   test: {
     name: 'nest',
+    // The packaging tests start Node and tsc.
+    testTimeout: 60_000,
     include: ['src/**/*.test.ts', 'test/*.test.ts'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },

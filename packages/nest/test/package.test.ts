@@ -8,7 +8,7 @@
  * Each major's copy of the package sits in `test-nest<major>/.tmp/node_modules`, so its
  * `@nestjs/*` imports resolve to that test package's Nest, as in a user's app.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -265,5 +265,92 @@ describe.each([11, 12])('declarations with Nest %i types', (major) => {
       (error: { stdout?: string }) => error.stdout ?? String(error),
     );
     expect(result).toBe('');
+  });
+});
+
+describe.each([11, 12])('the README snippet with Nest %i', (major) => {
+  it('compiles with tsc and serves signed deliveries, 200 KB ones included', async () => {
+    const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+    const snippet = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(snippet).toContain('rawBody: true');
+    expect(snippet).toContain("app.useBodyParser('json', { limit: '1mb' })");
+    const dir = join(workDirOf(major), 'readme');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    writeFileSync(join(dir, 'main.ts'), snippet as string);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          skipLibCheck: true,
+          outDir: 'dist',
+          types: ['node'],
+          typeRoots: [join(packageDir, '..', '..', 'node_modules', '@types')],
+        },
+        files: ['main.ts'],
+      }),
+    );
+    const tsc = join(packageDir, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
+    await run(process.execPath, [tsc, '-p', dir], { cwd: dir }).catch((error) => {
+      throw new Error(`the README snippet does not compile:\n${error.stdout}`);
+    });
+
+    const port = 21_000 + major * 100 + Math.floor(Math.random() * 100);
+    const secret = 'readme-secret';
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: dir,
+      env: { ...process.env, COMPOSIO_WEBHOOK_SECRET: secret, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    try {
+      const testing = await import('@composio-webhooks/core/testing');
+      const post = async (payload: unknown) => {
+        const { body, headers } = await testing.signWebhook({ payload, secret });
+        return fetch(`http://127.0.0.1:${port}/webhooks/composio`, {
+          method: 'POST',
+          headers,
+          body,
+        });
+      };
+      const started = Date.now();
+      let first: Response | undefined;
+      const commit = testing.buildTriggerMessage();
+      while (!first) {
+        first = await post(commit).catch(async () => {
+          if (Date.now() - started > 30_000 || child.exitCode !== null) {
+            throw new Error(`the README app did not start:\n${output}`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return undefined;
+        });
+      }
+      expect(first.status).toBe(200);
+      expect(await first.json()).toEqual({ ok: true, id: commit.id });
+      const large = testing.buildTriggerMessage({
+        slug: 'GMAIL_NEW_GMAIL_MESSAGE',
+        data: { body: 'x'.repeat(200 * 1024) },
+      });
+      expect((await post(large)).status).toBe(200);
+      const expired = testing.buildConnectionExpired({ accountId: 'ca_readme', toolkit: 'gmail' });
+      expect((await post(expired)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(output).toContain('new commit');
+      expect(output).toContain('ask the owner of ca_readme to reconnect gmail');
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -3,6 +3,7 @@
  * 500 RAW_BODY_UNAVAILABLE, with a logged message saying to pass `rawBody: true` to
  * `NestFactory.create` and warning about `bodyParser: false`.
  */
+import type { IncomingMessage } from 'node:http';
 import { buildTriggerMessage } from '@composio-webhooks/core/testing';
 import { ComposioDelivery, ComposioWebhookGuard } from '@composio-webhooks/nest';
 import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
@@ -109,6 +110,35 @@ describe('express platform, body parser settings', () => {
     const response = await deliver(t, big(200));
     expect(response.status).toBe(200);
     expect(recorder.calls.filter((call) => call.handler === 'any')).toHaveLength(1);
+  });
+
+  it('bodyParser: false plus a JSON parser of your own: the documented error', async () => {
+    const logged: string[] = [];
+    const t = await createTestApp({
+      platform: 'express',
+      bodyParser: false,
+      jsonLimit: false,
+      imports: [
+        webhooksModule('forRoot', {
+          logger: { warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m) },
+        }),
+      ],
+      // What `app.use(express.json())` does: read the stream, keep only the parsed object.
+      configure: (app) =>
+        app.use((req: IncomingMessage & { body?: unknown }, _res: unknown, next: () => void) => {
+          const chunks: Buffer[] = [];
+          req.on('data', (chunk: Buffer) => chunks.push(chunk));
+          req.on('end', () => {
+            req.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            next();
+          });
+        }),
+    });
+    apps.push(t);
+    const response = await deliver(t, buildTriggerMessage());
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual(RAW_BODY_UNAVAILABLE);
+    expect(logged[0]).toContain('a JSON parser you register yourself');
   });
 
   it('bodyParser: false with no parser at all: the body stream is read directly', async () => {

@@ -82,8 +82,11 @@ export function createApp(options: CreateAppOptions = {}): Koa {
       onHandled({ handler: 'unknownEvent', id: delivery.id, type: event.type });
     });
 
-  const routes = new Router();
-  routes.post(
+  // The webhook route comes before the body parser, so the middleware reads the raw body itself
+  // and answers malformed or over-size bodies with its own JSON errors. (Behind @koa/bodyparser
+  // or koa-bodyparser it works too: they keep ctx.request.rawBody.)
+  const webhookRoutes = new Router();
+  webhookRoutes.post(
     '/webhooks/composio',
     composioWebhook({
       router: webhooks,
@@ -92,17 +95,19 @@ export function createApp(options: CreateAppOptions = {}): Koa {
       ...(options.onOutcome !== undefined && { onOutcome: options.onOutcome }),
     }),
   );
-  routes.get('/health', (ctx) => {
+
+  // The rest of the app parses JSON as usual.
+  const api = new Router();
+  api.get('/health', (ctx) => {
     ctx.body = { ok: true };
   });
-  routes.post('/echo', (ctx) => {
+  api.post('/echo', (ctx) => {
     ctx.body = { received: ctx.request.body };
   });
 
   const app = new Koa();
-  // A typical Koa app parses JSON for every route. @koa/bodyparser keeps ctx.request.rawBody,
-  // which is what the webhook middleware verifies, so it may run first.
+  app.use(webhookRoutes.routes()).use(webhookRoutes.allowedMethods());
   app.use(bodyParser());
-  app.use(routes.routes()).use(routes.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

@@ -99,6 +99,15 @@ describe('example-koa app', () => {
     expect(handled).toHaveLength(1);
   });
 
+  it('answers malformed JSON with the adapter JSON error (no parser runs first)', async () => {
+    console.warn = () => {};
+    const { app, handled } = quietApp();
+    const res = await post(app, '{"id": "msg_1", ', { id: messageId() });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_PAYLOAD');
+    expect(handled).toEqual([]);
+  });
+
   it('keeps @koa/bodyparser working for the rest of the app', async () => {
     const { app } = quietApp();
     await request(app.callback()).get('/health').expect(200, { ok: true });

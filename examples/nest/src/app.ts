@@ -50,8 +50,8 @@ class HealthController {
   }
 }
 
-// biome-ignore lint/complexity/noStaticOnlyClass: a Nest module is a class; register() builds it dynamically.
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest module is a class; register() builds it dynamically.
 export class AppModule {
   static register(options: CreateAppOptions = {}): DynamicModule {
     const onHandled: OnHandled = options.onHandled ?? (() => undefined);

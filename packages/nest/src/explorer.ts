@@ -59,12 +59,13 @@ export class ComposioWebhooksExplorer implements OnModuleInit {
   ): HandlerMethod {
     const className = instance.constructor?.name ?? String(wrapper.name);
     let handler: HandlerMethod;
-    if (wrapper.isDependencyTreeStatic()) {
+    // A transient provider's static "instance" is an unconstructed placeholder: resolve it too.
+    if (wrapper.isDependencyTreeStatic() && !wrapper.isTransient) {
       handler = (event, delivery) =>
         (instance as Record<string, HandlerMethod>)[methodName]?.call(instance, event, delivery);
     } else {
-      // Request-scoped or transient provider: a fresh instance per delivery, whose REQUEST is
-      // the delivery (as `@nestjs/event-emitter` does with the event).
+      // Request-scoped or transient provider (or one depending on such): a fresh instance per
+      // delivery, whose REQUEST is the delivery (as `@nestjs/event-emitter` does with the event).
       handler = async (event, delivery) => {
         const contextId = ContextIdFactory.create();
         this.moduleRef.registerRequestByContextId(delivery, contextId);

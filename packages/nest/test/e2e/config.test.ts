@@ -179,6 +179,20 @@ class ScopedHandlers {
   }
 }
 
+/** A transient handler provider: Nest never builds its static instance; one per delivery here. */
+@Injectable({ scope: Scope.TRANSIENT })
+class TransientHandlers {
+  static constructed = 0;
+  constructor(private readonly recorder: Recorder) {
+    TransientHandlers.constructed += 1;
+  }
+
+  @OnTriggerMessage('GITHUB_COMMIT_EVENT')
+  commit(event: TriggerMessageEvent<'GITHUB_COMMIT_EVENT'>, delivery: WebhookDelivery): void {
+    this.recorder.record('transient', event, delivery);
+  }
+}
+
 describe.each(PLATFORMS)('%s platform', (platform) => {
   it('path: a custom route, and the default one is not served', async () => {
     const t = await createTestApp({
@@ -302,5 +316,19 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
     expect((await deliver(t, buildTriggerMessage())).status).toBe(200);
     expect(ScopedHandlers.instances.size - before).toBe(2);
     expect(t.app.get(Recorder).handlers()).toEqual(['scoped', 'scoped']);
+  });
+
+  it('a transient provider gets an instance with its dependencies per delivery', async () => {
+    const t = await createTestApp({
+      platform,
+      imports: [ComposioWebhooksModule.forRoot({ secret: SECRET, logger: false })],
+      providers: [Recorder, TransientHandlers],
+    });
+    apps.push(t);
+    const before = TransientHandlers.constructed;
+    expect((await deliver(t, buildTriggerMessage())).status).toBe(200);
+    expect((await deliver(t, buildTriggerMessage())).status).toBe(200);
+    expect(t.app.get(Recorder).handlers()).toEqual(['transient', 'transient']);
+    expect(TransientHandlers.constructed - before).toBe(2);
   });
 });

@@ -146,7 +146,10 @@ export function composioWebhook(options: ComposioWebhookOptions = {}): Middlewar
       // We consumed the stream: leave the parsed JSON and raw text where Koa body parsers put
       // them, so a parser mounted after us skips the request instead of waiting on the stream.
       request.body = acceptance.delivery.raw;
-      request.rawBody = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+      request.rawBody =
+        typeof body === 'string'
+          ? body
+          : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     }
     try {
       await next();

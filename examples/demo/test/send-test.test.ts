@@ -1,0 +1,156 @@
+/**
+ * The real `composio-webhooks send-test` binary against every example app: each event kind is
+ * answered 200 and runs the right handler; a server with another secret answers 401 and the CLI
+ * says why.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp as createExpressApp } from '../../express/src/app.js';
+import { createApp as createKoaApp } from '../../koa/src/app.js';
+import { createApp as createNestApp } from '../../nest/src/app.js';
+
+const BIN = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
+const SECRET = 'send-test-example-secret';
+
+interface HandledRecord {
+  handler: string;
+  id: string;
+  type: string;
+}
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/composio`);
+    });
+  });
+}
+
+interface Example {
+  name: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+const handled: HandledRecord[] = [];
+const onHandled = (record: HandledRecord) => {
+  handled.push(record);
+};
+const examples: Example[] = [];
+const quiet = { log: console.log, warn: console.warn };
+
+beforeAll(async () => {
+  if (!existsSync(BIN)) {
+    throw new Error(`${BIN} is missing: build the CLI first (pnpm build).`);
+  }
+  console.log = () => {};
+  console.warn = () => {};
+  for (const [name, app] of [
+    ['express', createExpressApp({ secret: SECRET, onHandled })],
+    ['koa', createKoaApp({ secret: SECRET, onHandled }).callback()],
+  ] as const) {
+    const server = createServer(app);
+    examples.push({
+      name,
+      url: await listen(server),
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    });
+  }
+  for (const platform of ['express', 'fastify'] as const) {
+    const app = await createNestApp({ secret: SECRET, onHandled, platform, logger: false });
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    examples.push({
+      name: `nest-${platform}`,
+      url: `http://127.0.0.1:${port}/webhooks/composio`,
+      close: () => app.close(),
+    });
+  }
+});
+
+afterAll(async () => {
+  Object.assign(console, quiet);
+  await Promise.all(examples.map((example) => example.close()));
+});
+
+const kinds = [
+  { args: ['--event', 'trigger-message'], handlers: ['githubCommit', 'triggerMessage'] },
+  {
+    args: ['--event', 'trigger-message', '--slug', 'SLACK_RECEIVE_MESSAGE'],
+    handlers: ['triggerMessage'],
+  },
+  {
+    args: ['--event', 'trigger-message', '--payload-version', 'V1'],
+    handlers: ['githubCommit', 'triggerMessage'],
+  },
+  {
+    args: ['--event', 'trigger-message', '--payload-version', 'V2'],
+    handlers: ['githubCommit', 'triggerMessage'],
+  },
+  { args: ['--event', 'connection-expired'], handlers: ['connectionExpired'] },
+  { args: ['--event', 'trigger-disabled'], handlers: ['triggerDisabled'] },
+];
+
+describe.each(['express', 'koa', 'nest-express', 'nest-fastify'])(
+  'send-test → %s example',
+  (name) => {
+    const urlOf = () => (examples.find((example) => example.name === name) as Example).url;
+
+    it.each(kinds)('$args: 200 and the right handler ran', async ({ args, handlers }) => {
+      const before = handled.length;
+      const result = await cli([
+        'send-test',
+        '--url',
+        urlOf(),
+        '--secret',
+        SECRET,
+        '--json',
+        ...args,
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as { status: number; webhookId: string };
+      expect(report.status).toBe(200);
+      const ran = handled.slice(before).filter((record) => record.id === report.webhookId);
+      expect(ran.map((record) => record.handler).sort()).toEqual(handlers);
+    });
+
+    it('another secret: 401, exit 1, and the hint', async () => {
+      const before = handled.length;
+      const result = await cli([
+        'send-test',
+        '--url',
+        urlOf(),
+        '--secret',
+        'not-the-server-secret',
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('401');
+      expect(result.stdout).toContain('wrong secret or clock skew?');
+      expect(handled.length).toBe(before);
+    });
+  },
+);

@@ -1,0 +1,198 @@
+/**
+ * The built package, as users get it: `import` from ESM and `require` from CommonJS by its real
+ * name, serving a signed delivery on Express 5 and 4 over a real port, and its type declarations
+ * (including the `req.composio` augmentation) under NodeNext and bundler resolution with
+ * @types/express 5 and 4. Runs against `dist/`: build first
+ * (`pnpm --filter @composio-webhooks/express build`).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const distDir = join(packageDir, 'dist');
+const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+// Inside the package folder, so `@composio-webhooks/express` resolves to this package by name.
+const workDir = join(packageDir, '.tmp', `package-test-${process.pid}`);
+const tsc = join(packageDir, 'node_modules', '.bin', 'tsc');
+const rootTsc = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsc');
+
+function write(name: string, text: string): string {
+  const file = join(workDir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+async function node(file: string): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, [file], { cwd: packageDir, timeout: 30_000 });
+  return JSON.parse(stdout.trim().split('\n').pop() as string);
+}
+
+beforeAll(() => {
+  for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) {
+    if (!existsSync(join(distDir, file))) {
+      throw new Error(
+        `${join(distDir, file)} is missing: run \`pnpm --filter @composio-webhooks/express build\` before the packaging tests.`,
+      );
+    }
+  }
+  mkdirSync(workDir, { recursive: true });
+});
+
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('package.json', () => {
+  it('is an ESM package with CJS, types for both formats, and Express 4 and 5 as peers', () => {
+    expect(pkg.name).toBe('@composio-webhooks/express');
+    expect(pkg.type).toBe('module');
+    expect(pkg.sideEffects).toBe(false);
+    expect(pkg.exports['.']).toEqual({
+      import: { types: './dist/index.d.ts', default: './dist/index.js' },
+      require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+    });
+    expect(pkg.files).toEqual(['dist', 'README.md']);
+    expect(pkg.peerDependencies.express).toBe('^4.17.0 || ^5.0.0');
+    expect(pkg.peerDependenciesMeta['@types/express'].optional).toBe(true);
+    expect(pkg.dependencies['@composio-webhooks/core']).toBe('workspace:^');
+  });
+});
+
+/** A script that serves composioWebhook on a real port and delivers one signed event to it. */
+function serveScript(format: 'esm' | 'cjs', expressName: 'express' | 'express4'): string {
+  const imports =
+    format === 'esm'
+      ? `import express from '${expressName}';
+import { composioWebhook, createWebhookRouter, keepRawBody } from '@composio-webhooks/express';
+import { buildTriggerMessage, signWebhook } from '@composio-webhooks/core/testing';`
+      : `const express = require('${expressName}');
+const { composioWebhook, createWebhookRouter, keepRawBody } = require('@composio-webhooks/express');
+const { buildTriggerMessage, signWebhook } = require('@composio-webhooks/core/testing');`;
+  return `${imports}
+(async () => {
+  const handled = [];
+  const router = createWebhookRouter().onAny((event) => { handled.push(event.type); });
+  const app = express();
+  app.use(express.json({ verify: keepRawBody }));
+  app.post('/webhooks/composio', composioWebhook({ secret: 'pkg-secret', router, logger: false }));
+  app.post('/verify-only', composioWebhook({ secret: 'pkg-secret', logger: false }), (req, res) => {
+    res.json({ composio: req.composio.event.type });
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = 'http://127.0.0.1:' + server.address().port;
+  const signed = await signWebhook({ payload: buildTriggerMessage(), secret: 'pkg-secret' });
+  const routed = await fetch(base + '/webhooks/composio', { method: 'POST', headers: signed.headers, body: signed.body });
+  const again = await signWebhook({ payload: buildTriggerMessage(), secret: 'pkg-secret' });
+  const verified = await fetch(base + '/verify-only', { method: 'POST', headers: again.headers, body: again.body });
+  const forged = await fetch(base + '/webhooks/composio', { method: 'POST', headers: signed.headers, body: signed.body + ' ' });
+  server.close();
+  console.log(JSON.stringify({
+    routed: routed.status, handled, verified: await verified.json(), forged: forged.status,
+  }));
+})();
+`;
+}
+
+describe.each([
+  ['esm', 'express', 'serve.mjs'],
+  ['cjs', 'express', 'serve.cjs'],
+  ['esm', 'express4', 'serve4.mjs'],
+  ['cjs', 'express4', 'serve4.cjs'],
+] as const)('built %s entry on %s', (format, expressName, file) => {
+  it('verifies, dispatches and answers over a real port', async () => {
+    const result = await node(write(file, serveScript(format, expressName)));
+    expect(result).toEqual({
+      routed: 200,
+      handled: ['composio.trigger.message'],
+      verified: { composio: 'composio.trigger.message' },
+      forged: 401,
+    });
+  }, 30_000);
+});
+
+const consumer = `import express, { type ErrorRequestHandler, type Request } from 'express';
+import {
+  type ComposioWebhookOptions,
+  composioWebhook,
+  createWebhookRouter,
+  isWebhookError,
+  keepRawBody,
+  type WebhookDelivery,
+} from '@composio-webhooks/express';
+
+const app = express();
+app.use(express.json({ verify: keepRawBody }));
+const options: ComposioWebhookOptions = { onError: 'next', tolerance: 60 };
+app.post('/a', composioWebhook({ router: createWebhookRouter().onAny((event) => event.id) }));
+app.post('/b', composioWebhook(options), (req, res) => {
+  const delivery: WebhookDelivery | undefined = req.composio;
+  res.json({ id: delivery?.id });
+});
+export const read = (req: Request): string | undefined => req.composio?.event.type;
+// Fails to compile if the augmentation were lost or \`any\`.
+// @ts-expect-error req.composio is a WebhookDelivery, not a string
+export const wrong = (req: Request): string | undefined => req.composio;
+const onError: ErrorRequestHandler = (error, _req, res, next) => {
+  if (!isWebhookError(error)) return next(error);
+  res.status(error.status).json({ code: error.code });
+};
+app.use(onError);
+// @ts-expect-error onError takes 'respond' or 'next'
+composioWebhook({ onError: 'throw' });
+`;
+
+describe.each([
+  ['NodeNext ESM', 'consumer.mts', { module: 'NodeNext', moduleResolution: 'NodeNext' }],
+  ['NodeNext CJS', 'consumer.cts', { module: 'NodeNext', moduleResolution: 'NodeNext' }],
+  ['bundler', 'consumer.ts', { module: 'ESNext', moduleResolution: 'Bundler' }],
+] as const)('declarations under %s', (_name, file, resolution) => {
+  it.each([
+    ['@types/express 5', {}],
+    [
+      '@types/express 4',
+      { express: [join(packageDir, 'node_modules/@types/express4/index.d.ts')] },
+    ],
+  ] as const)(
+    'type-check a consumer with %s',
+    async (_types, paths) => {
+      const dir = join(workDir, `${file.replace('.', '-')}-${Object.keys(paths).length}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, file), consumer);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            ...resolution,
+            target: 'ES2022',
+            strict: true,
+            noEmit: true,
+            esModuleInterop: true,
+            // Library internals are not ours to check; a lost or `any` declaration fails the
+            // consumer's expect-error lines instead.
+            skipLibCheck: true,
+            types: ['node'],
+            typeRoots: [join(packageDir, '..', '..', 'node_modules', '@types')],
+            paths,
+          },
+          files: [file],
+        }),
+      );
+      const compiler = existsSync(tsc) ? tsc : rootTsc;
+      const result = await run(compiler, ['-p', join(dir, 'tsconfig.json')], {
+        cwd: packageDir,
+        timeout: 60_000,
+      }).then(
+        () => '',
+        (error: { stdout?: string }) => error.stdout ?? String(error),
+      );
+      expect(result).toBe('');
+    },
+    60_000,
+  );
+});

@@ -30,7 +30,8 @@ export const HOW_TO_FIX =
  * ```
  */
 export function keepRawBody(req: IncomingMessage, _res: ServerResponse, buf: Buffer): void {
-  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buf;
+  // Object.assign: other packages' typings (e.g. @koa/bodyparser) declare IncomingMessage.rawBody as a string.
+  Object.assign(req, { rawBody: buf });
 }
 
 /** The raw body of `req`: a Buffer left by `express.raw()`, a kept `req.rawBody`, or the unread stream. */

@@ -1,14 +1,5 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  // `bin.ts` starts with a hashbang, which esbuild keeps.
-  entry: ['src/index.ts', 'src/bin.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  platform: 'node',
-  splitting: true,
-  treeshake: true,
-});
+// `bin.ts` starts with a hashbang, which esbuild keeps.
+export default defineConfig(packageBuild(['src/index.ts', 'src/bin.ts']));

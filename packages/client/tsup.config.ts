@@ -1,14 +1,5 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/testing.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  // The client itself only needs the global `fetch`; `testing` (the fake API server) imports node:http.
-  platform: 'node',
-  splitting: true,
-  treeshake: true,
-});
+// The client itself only needs the global `fetch`; `testing` (the fake API server) imports node:http.
+export default defineConfig(packageBuild(['src/index.ts', 'src/testing.ts']));

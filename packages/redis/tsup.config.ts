@@ -1,15 +1,7 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  platform: 'node',
-  splitting: true,
-  treeshake: true,
-  // Peer and workspace dependencies stay imports: the user's ioredis and core are the ones used.
-  external: ['ioredis', '@composio-webhooks/core'],
-});
+// Peer and workspace dependencies stay imports: the user's ioredis and core are the ones used.
+export default defineConfig(
+  packageBuild(['src/index.ts'], { external: ['ioredis', '@composio-webhooks/core'] }),
+);

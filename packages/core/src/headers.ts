@@ -22,26 +22,30 @@ function isHeadersLike(headers: WebhookHeaders): headers is HeadersLike {
   return typeof (headers as HeadersLike).get === 'function';
 }
 
-/** All values of one header, or an empty list. */
-export function headerValues(headers: WebhookHeaders, name: string): string[] {
-  if (headers === null || typeof headers !== 'object') return [];
-  if (isHeadersLike(headers)) {
-    const value = headers.get(name);
-    return value === null ? [] : [value];
-  }
+/** The value of one header as stored: a string, a list (Node records), or `undefined`. */
+function rawHeader(headers: WebhookHeaders, name: string): string | string[] | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  if (isHeadersLike(headers)) return headers.get(name) ?? undefined;
   let value = headers[name];
   if (value === undefined) {
     // Node lower-cases incoming names; user-built records may not.
-    for (const key of Object.keys(headers)) {
+    for (const key in headers) {
       if (key.length === name.length && key.toLowerCase() === name) {
         value = headers[key];
         break;
       }
     }
   }
+  if (value === undefined || Array.isArray(value)) return value;
+  return typeof value === 'string' ? value : String(value);
+}
+
+/** All values of one header, or an empty list. */
+export function headerValues(headers: WebhookHeaders, name: string): string[] {
+  const value = rawHeader(headers, name);
   if (value === undefined) return [];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return [String(value)];
+  return [value];
 }
 
 /**
@@ -49,11 +53,17 @@ export function headerValues(headers: WebhookHeaders, name: string): string[] {
  * disagree (two different ids in one request cannot both be right).
  */
 export function singleHeader(headers: WebhookHeaders, name: string): string | null | undefined {
-  const values = headerValues(headers, name);
+  const raw = rawHeader(headers, name);
+  if (typeof raw === 'string' && !raw.includes(',')) {
+    // The common case: one copy, no list.
+    const value = raw.trim();
+    return value === '' ? undefined : value;
+  }
   let found: string | undefined;
-  for (const raw of values) {
+  for (const item of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) {
+    if (typeof item !== 'string') continue;
     // Fetch `Headers` joins repeated values with ", ".
-    for (const part of raw.includes(',') ? raw.split(',') : [raw]) {
+    for (const part of item.split(',')) {
       const value = part.trim();
       if (value === '') continue;
       if (found === undefined) found = value;
@@ -65,10 +75,17 @@ export function singleHeader(headers: WebhookHeaders, name: string): string | nu
 
 /** Every space-separated entry of every `webhook-signature` header copy. */
 export function signatureEntries(headers: WebhookHeaders): string[] {
+  const raw = rawHeader(headers, HEADER_SIGNATURE);
+  if (typeof raw === 'string' && !raw.includes(' ')) {
+    // The common case: a single `v1,<base64>` entry.
+    const entry = raw.endsWith(',') ? raw.slice(0, -1) : raw;
+    return entry === '' ? [] : [entry.trim()];
+  }
   const entries: string[] = [];
-  for (const raw of headerValues(headers, HEADER_SIGNATURE)) {
+  for (const item of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) {
+    if (typeof item !== 'string') continue;
     // Entries are space-separated; fetch `Headers` joins repeated headers with ", ".
-    for (const part of raw.split(' ')) {
+    for (const part of item.split(' ')) {
       const entry = part.endsWith(',') ? part.slice(0, -1) : part;
       if (entry !== '') entries.push(entry.trim());
     }

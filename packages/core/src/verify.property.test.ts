@@ -388,3 +388,58 @@ describe('flipping any byte is rejected with the right code', () => {
     );
   });
 });
+
+describe('every header shape gives the same answer', () => {
+  // A plain lower-case record takes a fast path; an object with get() (like fetch Headers) always
+  // takes the general one. For any header values, both must agree.
+  const fragment = (alphabet: string) =>
+    fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 8 });
+
+  it('a plain record and the same values behind get() verify alike', async () => {
+    const input = fc.sample(deliveryArb, { seed: 7, numRuns: 1 })[0] as DeliveryInput;
+    const { body, headers } = await signedDelivery(input);
+    const verifier = createWebhookVerifier({
+      ...input.key,
+      now: () => input.timestamp * 1000 + input.skew,
+    });
+    const id = headers['webhook-id'];
+    const ts = headers['webhook-timestamp'];
+    const sig = headers['webhook-signature'];
+    const around = (value: string) =>
+      fc.tuple(fragment(' ,\t'), fc.constant(value), fragment(' ,\t')).map((p) => p.join(''));
+    const idArb = fc.oneof(fc.constant(id), around(id), fragment(`ab,\t ${id.slice(0, 3)}`));
+    const tsArb = fc.oneof(
+      fc.constant(ts),
+      around(ts),
+      fc.constant(String(input.timestamp + 1)),
+      fragment('0123456789 ,.-+e'),
+    );
+    const sigArb = fc.oneof(
+      fc.constant(sig),
+      around(sig),
+      fc.constant(`v1a,${sig.slice(3)} ${sig}`),
+      fc.constant(`${sig.slice(0, -1)}`),
+      fc.constant(`v1,${sig.slice(3).replace(/=$/, '')}`),
+      fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })).map(([i, m]) => flipChar(sig, i, m)),
+      fragment('v1,AQ= '),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(idArb, { nil: undefined }),
+        fc.option(tsArb, { nil: undefined }),
+        fc.option(sigArb, { nil: undefined }),
+        async (webhookId, timestamp, signature) => {
+          const record: Record<string, string> = {};
+          if (webhookId !== undefined) record['webhook-id'] = webhookId;
+          if (timestamp !== undefined) record['webhook-timestamp'] = timestamp;
+          if (signature !== undefined) record['webhook-signature'] = signature;
+          const viaGet = { get: (name: string) => record[name] ?? null };
+          const fast = await outcome(verifier.verify(body, record));
+          const general = await outcome(verifier.verify(body, viaGet));
+          expect(fast).toBe(general);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

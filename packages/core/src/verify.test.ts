@@ -283,6 +283,44 @@ describe('several secrets and several signatures', () => {
   });
 });
 
+describe('verifyWebhook prepares keys once per secret, and never mixes them up', () => {
+  it('alternating secrets, formats, backends and rotation lists give the right answer', async () => {
+    const a = 'cache-secret-a';
+    const b = 'cache-secret-b';
+    const whsec = `whsec_${Buffer.from(a).toString('base64')}`; // same key bytes as `a`
+    const signedA = headersFor(goodSignature(BODY, a));
+    const signedB = headersFor(goodSignature(BODY, b));
+    const cases: [Partial<VerifierOptions>, ReturnType<typeof headersFor>, string][] = [
+      [{ secret: a }, signedA, 'valid'],
+      [{ secret: a }, signedB, 'INVALID_SIGNATURE'],
+      [{ secret: b }, signedB, 'valid'],
+      [{ secret: b }, signedA, 'INVALID_SIGNATURE'],
+      [{ secret: a, crypto: 'webcrypto' }, signedA, 'valid'],
+      [{ secret: a, crypto: 'webcrypto' }, signedB, 'INVALID_SIGNATURE'],
+      [{ secret: whsec, secretFormat: 'standard' }, signedA, 'valid'],
+      [{ secret: whsec }, signedA, 'INVALID_SIGNATURE'], // the raw whsec_ string is another key
+      [{ secret: [b, a] }, signedA, 'valid'],
+      [{ secret: [b] }, signedA, 'INVALID_SIGNATURE'],
+      [{ secret: a }, signedA, 'valid'],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [options, headers, expected] of cases) {
+        expect(await outcome(verifyAt(T, BODY, headers, options)), JSON.stringify(options)).toBe(
+          expected,
+        );
+      }
+    }
+  });
+
+  it('a rotation list changed in place is read again', async () => {
+    const list = ['cache-old-secret'];
+    const headers = headersFor(goodSignature(BODY, 'cache-new-secret'));
+    expect(await outcome(verifyAt(T, BODY, headers, { secret: list }))).toBe('INVALID_SIGNATURE');
+    list.push('cache-new-secret');
+    expect(await outcome(verifyAt(T, BODY, headers, { secret: list }))).toBe('valid');
+  });
+});
+
 describe('timestamp tolerance', () => {
   const headers = headersFor(goodSignature());
 

@@ -14,7 +14,7 @@ import {
   singleHeader,
   type WebhookHeaders,
 } from './headers.js';
-import type { CryptoBackend, HmacKey } from './hmac.js';
+import { type CryptoBackend, constantTimeEqual } from './hmac.js';
 import { parsePayload } from './parse.js';
 import { type PreparedSecrets, prepareSecrets, type SecretFormat } from './secrets.js';
 
@@ -58,8 +58,47 @@ interface CheckedHeaders {
 }
 
 const TIMESTAMP = /^\d{1,15}$/;
-/** The canonical (padded, zero trailing bits) base64 of a 32-byte digest: one spelling only. */
-const SIGNATURE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+/** Value of each base64 character (standard alphabet), -1 for any other character. */
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+for (const [index, char] of [
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+].entries()) {
+  BASE64_VALUE[char.charCodeAt(0)] = index;
+}
+
+function base64Value(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code < 128 ? (BASE64_VALUE[code] as number) : -1;
+}
+
+/**
+ * Decodes the signature that starts at `offset` of `entry` when it is the canonical base64 of a
+ * 32-byte digest (43 characters, zero padding bits, one `=`), the only spelling a signer produces;
+ * `undefined` for anything else (unpadded, base64url, other lengths, non-zero padding bits).
+ */
+function decodeSignature(entry: string, offset: number): Uint8Array | undefined {
+  if (entry.length - offset !== 44 || entry.charCodeAt(offset + 43) !== 61 /* = */) return;
+  const bytes = new Uint8Array(32);
+  let out = 0;
+  for (let i = offset; i < offset + 40; i += 4) {
+    const a = base64Value(entry, i);
+    const b = base64Value(entry, i + 1);
+    const c = base64Value(entry, i + 2);
+    const d = base64Value(entry, i + 3);
+    if ((a | b | c | d) < 0) return;
+    bytes[out++] = (a << 2) | (b >> 4);
+    bytes[out++] = ((b & 15) << 4) | (c >> 2);
+    bytes[out++] = ((c & 3) << 6) | d;
+  }
+  const a = base64Value(entry, offset + 40);
+  const b = base64Value(entry, offset + 41);
+  const c = base64Value(entry, offset + 42);
+  if ((a | b | c) < 0 || (c & 3) !== 0) return;
+  bytes[30] = (a << 2) | (b >> 4);
+  bytes[31] = ((b & 15) << 4) | (c >> 2);
+  return bytes;
+}
 
 export function createWebhookVerifier(options: VerifierOptions = {}): WebhookVerifier {
   if (options === null || typeof options !== 'object') {
@@ -78,54 +117,71 @@ function verifierFor(
   tolerance: number,
   now: () => number,
 ): WebhookVerifier {
-  const { keys } = prepared;
-  const sync = keys.every((key) => key.sync);
+  const sync = prepared.keys.every((key) => key.sync);
+  const verify = sync ? verifySync : verifyAsync;
+  return { verify: (payload, headers) => verify(prepared, tolerance, now, payload, headers) };
+}
 
-  function finish(headers: WebhookHeaders, checked: CheckedHeaders, payload: WebhookPayload) {
-    const parsed = parsePayload(payload, checked);
-    const delivery: WebhookDelivery = {
-      id: checked.id,
-      timestamp: checked.timestamp,
-      version: parsed.version,
-      event: parsed.event,
-      raw: parsed.raw,
-    };
-    const attempt = singleHeader(headers, HEADER_ATTEMPT);
-    if (attempt && TIMESTAMP.test(attempt)) delivery.attempt = Number(attempt);
-    return delivery;
-  }
-
-  if (sync) {
-    return {
-      verify(payload, headers) {
-        try {
-          const checked = checkRequest(payload, headers, tolerance, now, keys);
-          for (const key of keys) {
-            const digest = key.digest(checked.prefix, payload) as Uint8Array;
-            for (const signature of checked.signatures) {
-              if (key.equal(digest, signature))
-                return Promise.resolve(finish(headers, checked, payload));
-            }
-          }
-          return Promise.reject(signatureMismatch(prepared));
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      },
-    };
-  }
-  return {
-    async verify(payload, headers) {
-      const checked = checkRequest(payload, headers, tolerance, now, keys);
-      for (const key of keys) {
-        const digest = await key.digest(checked.prefix, payload);
-        for (const signature of checked.signatures) {
-          if (key.equal(digest, signature)) return finish(headers, checked, payload);
+/** node:crypto: everything runs synchronously, the result is wrapped in a promise once. */
+function verifySync(
+  prepared: PreparedSecrets,
+  tolerance: number,
+  now: () => number,
+  payload: WebhookPayload,
+  headers: WebhookHeaders,
+): Promise<WebhookDelivery> {
+  try {
+    const checked = checkRequest(payload, headers, tolerance, now);
+    for (const key of prepared.keys) {
+      const digest = key.digest(checked.prefix, payload) as Uint8Array;
+      for (const signature of checked.signatures) {
+        // A branch-free XOR loop over the 32 bytes: constant time, and cheaper than handing a
+        // small on-heap Uint8Array to node:crypto's timingSafeEqual.
+        if (constantTimeEqual(digest, signature)) {
+          return Promise.resolve(finish(headers, checked, payload));
         }
       }
-      throw signatureMismatch(prepared);
-    },
+    }
+    return Promise.reject(signatureMismatch(prepared));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** WebCrypto: digests are asynchronous. */
+async function verifyAsync(
+  prepared: PreparedSecrets,
+  tolerance: number,
+  now: () => number,
+  payload: WebhookPayload,
+  headers: WebhookHeaders,
+): Promise<WebhookDelivery> {
+  const checked = checkRequest(payload, headers, tolerance, now);
+  for (const key of prepared.keys) {
+    const digest = await key.digest(checked.prefix, payload);
+    for (const signature of checked.signatures) {
+      if (constantTimeEqual(digest, signature)) return finish(headers, checked, payload);
+    }
+  }
+  throw signatureMismatch(prepared);
+}
+
+function finish(
+  headers: WebhookHeaders,
+  checked: CheckedHeaders,
+  payload: WebhookPayload,
+): WebhookDelivery {
+  const parsed = parsePayload(payload, checked);
+  const delivery: WebhookDelivery = {
+    id: checked.id,
+    timestamp: checked.timestamp,
+    version: parsed.version,
+    event: parsed.event,
+    raw: parsed.raw,
   };
+  const attempt = singleHeader(headers, HEADER_ATTEMPT);
+  if (attempt && TIMESTAMP.test(attempt)) delivery.attempt = Number(attempt);
+  return delivery;
 }
 
 function checkRequest(
@@ -133,7 +189,6 @@ function checkRequest(
   headers: WebhookHeaders,
   tolerance: number,
   now: () => number,
-  keys: readonly HmacKey[],
 ): CheckedHeaders {
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
     throw new WebhookError(
@@ -143,18 +198,61 @@ function checkRequest(
       ),
     );
   }
+  return plainRecord(headers, tolerance, now) ?? readHeaders(headers, tolerance, now);
+}
+
+/**
+ * The common case, read with plain property loads: a Node header record holding one lower-case
+ * copy of each header, a digits-only timestamp and a single `v1,` signature. Returns `undefined`
+ * for anything else, which `readHeaders` then handles (same results, more work).
+ */
+function plainRecord(
+  headers: WebhookHeaders,
+  tolerance: number,
+  now: () => number,
+): CheckedHeaders | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  const record = headers as Record<string, unknown>;
+  const id = record['webhook-id'];
+  const timestampText = record['webhook-timestamp'];
+  const signature = record['webhook-signature'];
+  if (
+    typeof id !== 'string' ||
+    typeof timestampText !== 'string' ||
+    typeof signature !== 'string' ||
+    id === '' ||
+    id.includes(',') ||
+    id.trim() !== id ||
+    !TIMESTAMP.test(timestampText) ||
+    !signature.startsWith('v1,')
+  ) {
+    return undefined;
+  }
+  const decoded = decodeSignature(signature, 3);
+  if (decoded === undefined) return undefined;
+  const timestamp = Number(timestampText);
+  checkFreshness(timestamp, tolerance, now);
+  return { id, timestamp, prefix: `${id}.${timestampText}.`, signatures: [decoded] };
+}
+
+/** Any header shape: fetch `Headers`, any-case keys, repeated headers, several signatures. */
+function readHeaders(
+  headers: WebhookHeaders,
+  tolerance: number,
+  now: () => number,
+): CheckedHeaders {
   const id = singleHeader(headers ?? {}, HEADER_ID);
   const timestampText = singleHeader(headers ?? {}, HEADER_TIMESTAMP);
   const entries = signatureEntries(headers ?? {});
-  const missing: string[] = [];
-  if (!id) missing.push(HEADER_ID);
   // Present but empty is an invalid timestamp, not a missing one.
   const timestampMissing =
     timestampText === null ||
     (timestampText === undefined && headerValues(headers ?? {}, HEADER_TIMESTAMP).length === 0);
-  if (timestampMissing) missing.push(HEADER_TIMESTAMP);
-  if (entries.length === 0) missing.push(HEADER_SIGNATURE);
-  if (missing.length > 0) {
+  if (!id || timestampMissing || entries.length === 0) {
+    const missing: string[] = [];
+    if (!id) missing.push(HEADER_ID);
+    if (timestampMissing) missing.push(HEADER_TIMESTAMP);
+    if (entries.length === 0) missing.push(HEADER_SIGNATURE);
     const conflicting = id === null || timestampText === null;
     throw new WebhookVerificationError(
       'MISSING_HEADERS',
@@ -172,26 +270,12 @@ function checkRequest(
     );
   }
   const timestamp = Number(timestampText);
-  if (tolerance > 0) {
-    const nowSeconds = now() / 1000;
-    if (timestamp < nowSeconds - tolerance || timestamp > nowSeconds + tolerance) {
-      const skew = Math.round(nowSeconds - timestamp);
-      throw new WebhookVerificationError(
-        'TIMESTAMP_OUT_OF_TOLERANCE',
-        message(
-          `The webhook-timestamp is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'}, outside the ${tolerance} s tolerance: a replayed delivery, or this server's clock is off (check NTP).`,
-        ),
-      );
-    }
-  }
-  const first = keys[0] as HmacKey;
+  checkFreshness(timestamp, tolerance, now);
   const signatures: Uint8Array[] = [];
   for (const entry of entries) {
     if (!entry.startsWith('v1,')) continue; // other schemes (v1a, …) are not ours to check
-    const value = entry.slice(3);
-    if (!SIGNATURE.test(value)) continue; // unpadded or non-canonical spellings are rejected
-    const decoded = first.decode(value);
-    if (decoded !== undefined && decoded.byteLength === 32) signatures.push(decoded);
+    const decoded = decodeSignature(entry, 3);
+    if (decoded !== undefined) signatures.push(decoded);
   }
   if (signatures.length === 0) {
     throw new WebhookVerificationError(
@@ -202,6 +286,20 @@ function checkRequest(
     );
   }
   return { id: id as string, timestamp, prefix: `${id}.${timestampText}.`, signatures };
+}
+
+function checkFreshness(timestamp: number, tolerance: number, now: () => number): void {
+  if (tolerance <= 0) return;
+  const nowSeconds = now() / 1000;
+  if (timestamp < nowSeconds - tolerance || timestamp > nowSeconds + tolerance) {
+    const skew = Math.round(nowSeconds - timestamp);
+    throw new WebhookVerificationError(
+      'TIMESTAMP_OUT_OF_TOLERANCE',
+      message(
+        `The webhook-timestamp is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'}, outside the ${tolerance} s tolerance: a replayed delivery, or this server's clock is off (check NTP).`,
+      ),
+    );
+  }
 }
 
 function signatureMismatch(prepared: PreparedSecrets): WebhookVerificationError {
@@ -239,6 +337,16 @@ function checkNow(now: unknown): () => number {
 }
 
 const preparedCache = new Map<string, PreparedSecrets>();
+/** The secret of the last `verifyWebhook` call, to skip building the cache key when it repeats. */
+let last:
+  | {
+      secret: string;
+      format: unknown;
+      crypto: CryptoBackend | undefined;
+      prepared: PreparedSecrets;
+      verify: typeof verifySync;
+    }
+  | undefined;
 const CACHE_SIZE = 32;
 
 /**
@@ -257,6 +365,16 @@ export function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookDeliver
     const format = input.secretFormat ?? 'raw';
     const secret = input.secret;
     let prepared: PreparedSecrets | undefined;
+    if (
+      last !== undefined &&
+      typeof secret === 'string' &&
+      secret === last.secret &&
+      format === last.format &&
+      input.crypto === last.crypto
+    ) {
+      // The hot path: the same (immutable) secret string as the previous call.
+      return last.verify(last.prepared, tolerance, now, input.payload, input.headers);
+    }
     const cacheable =
       typeof secret === 'string' ||
       (Array.isArray(secret) && secret.every((value) => typeof value === 'string'));
@@ -273,7 +391,11 @@ export function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookDeliver
         preparedCache.set(cacheKey, prepared);
       }
     }
-    return verifierFor(prepared, tolerance, now).verify(input.payload, input.headers);
+    const verify = prepared.keys.every((key) => key.sync) ? verifySync : verifyAsync;
+    if (typeof secret === 'string') {
+      last = { secret, format, crypto: input.crypto, prepared, verify };
+    }
+    return verify(prepared, tolerance, now, input.payload, input.headers);
   } catch (error) {
     return Promise.reject(error);
   }

@@ -266,7 +266,7 @@ describe('V3 validation', () => {
   ];
 
   it.each(triggerMessage)(
-    'trigger message, %s → INVALID_PAYLOAD naming %2$s',
+    'trigger message, %s → INVALID_PAYLOAD naming the field',
     (_n, mutate, field) => {
       const raw = loadPayload('v3-trigger-message.json');
       mutate(raw);
@@ -292,7 +292,7 @@ describe('V3 validation', () => {
   ];
 
   it.each(connectionExpired)(
-    'connection expired, %s → INVALID_PAYLOAD naming %2$s',
+    'connection expired, %s → INVALID_PAYLOAD naming the field',
     (_n, mutate, field) => {
       const raw = loadPayload('v3-connected-account-expired.json');
       mutate(raw);
@@ -317,7 +317,7 @@ describe('V3 validation', () => {
   ];
 
   it.each(triggerDisabled)(
-    'trigger disabled, %s → INVALID_PAYLOAD naming %2$s',
+    'trigger disabled, %s → INVALID_PAYLOAD naming the field',
     (_n, mutate, field) => {
       const raw = loadPayload('v3-trigger-disabled.json');
       mutate(raw);

@@ -74,7 +74,34 @@ export function normalizePayload(raw: unknown, context: ParseContext): ParsedPay
   );
 }
 
+/** The shape check of a trigger message with plain property reads (the hot path). */
+function isTriggerMessageShape(raw: Json): boolean {
+  const metadata = raw.metadata;
+  if (
+    typeof raw.id !== 'string' ||
+    (raw.timestamp !== undefined && typeof raw.timestamp !== 'string') ||
+    !isObject(metadata) ||
+    !isObject(raw.data)
+  ) {
+    return false;
+  }
+  const { log_id, auth_config_id, user_id } = metadata;
+  return (
+    typeof metadata.trigger_slug === 'string' &&
+    typeof metadata.trigger_id === 'string' &&
+    typeof metadata.connected_account_id === 'string' &&
+    (log_id === undefined || typeof log_id === 'string') &&
+    (auth_config_id === undefined || typeof auth_config_id === 'string') &&
+    (user_id === undefined || user_id === null || typeof user_id === 'string')
+  );
+}
+
 function validateV3(raw: Json, type: string): ComposioEvent {
+  // Well-formed trigger messages (nearly all traffic) skip the validator, which only exists to
+  // name every problem of a malformed payload.
+  if (type === ComposioEventType.TriggerMessage && isTriggerMessageShape(raw)) {
+    return raw as TriggerMessageEvent;
+  }
   const v = new Validator(type);
   v.string(raw, 'id');
   v.optionalString(raw, 'timestamp');

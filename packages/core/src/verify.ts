@@ -179,7 +179,12 @@ function finish(
     event: parsed.event,
     raw: parsed.raw,
   };
-  const attempt = singleHeader(headers, HEADER_ATTEMPT);
+  // A plain record's value is read directly when it is already clean; else the general reader.
+  const plain = (headers as Record<string, unknown> | null)?.[HEADER_ATTEMPT];
+  const attempt =
+    typeof plain === 'string' && TIMESTAMP.test(plain)
+      ? plain
+      : singleHeader(headers, HEADER_ATTEMPT);
   if (attempt && TIMESTAMP.test(attempt)) delivery.attempt = Number(attempt);
   return delivery;
 }

@@ -12,10 +12,6 @@ export interface HmacKey {
   readonly sync: boolean;
   /** HMAC-SHA256 over `prefix` (ASCII) followed by the body bytes, exactly as given. */
   digest(prefix: string, body: string | Uint8Array): Uint8Array | Promise<Uint8Array>;
-  /** Constant-time comparison of two digests. */
-  equal(a: Uint8Array, b: Uint8Array): boolean;
-  /** Decodes one base64 signature; `undefined` when it is not base64. */
-  decode(base64: string): Uint8Array | undefined;
 }
 
 export type CryptoBackend = 'node' | 'webcrypto';
@@ -50,13 +46,6 @@ function nodeKey(nodeCrypto: NodeCryptoModule, keyBytes: Uint8Array): HmacKey {
     digest(prefix, body) {
       return nodeCrypto.createHmac('sha256', key).update(prefix).update(body).digest();
     },
-    equal(a, b) {
-      return a.byteLength === b.byteLength && nodeCrypto.timingSafeEqual(a, b);
-    },
-    decode(base64) {
-      if (!BASE64.test(base64)) return undefined;
-      return BufferCtor.from(base64, 'base64');
-    },
   };
 }
 
@@ -81,8 +70,6 @@ function webCryptoKey(keyBytes: Uint8Array): HmacKey {
       data.set(tail, head.byteLength);
       return new Uint8Array(await subtle.sign('HMAC', await key, data));
     },
-    equal: constantTimeEqual,
-    decode: decodeBase64,
   };
 }
 

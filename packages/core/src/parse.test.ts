@@ -501,3 +501,23 @@ describe('through the verifier', () => {
     expect(error).toMatchObject({ code: 'INVALID_SIGNATURE' });
   });
 });
+
+describe('required trigger-message metadata and error hygiene', () => {
+  it.each(['log_id', 'auth_config_id', 'trigger_id', 'connected_account_id'])(
+    'a V3 trigger message without metadata.%s is INVALID_PAYLOAD naming it',
+    (field) => {
+      const event = buildTriggerMessage() as unknown as { metadata: Record<string, unknown> };
+      delete event.metadata[field];
+      const error = payloadErrorOf(JSON.stringify(event));
+      expect(error.code).toBe('INVALID_PAYLOAD');
+      expect(error.message).toContain(`metadata.${field} must be a string`);
+    },
+  );
+
+  it('a JSON syntax error keeps no cause, so no piece of the body reaches logs', () => {
+    const error = payloadErrorOf('{"id": "msg_1", "secret_field": "s3cr3t-value" ');
+    expect(error.code).toBe('INVALID_PAYLOAD');
+    expect(error.cause).toBeUndefined();
+    expect(error.message).not.toContain('s3cr3t-value');
+  });
+});

@@ -525,6 +525,18 @@ describe('headers', () => {
     expect(await outcome(verifyAt(T, BODY, fetchHeaders))).toBe('MISSING_HEADERS');
   });
 
+  it('a conflicting id next to a missing signature names each problem for what it is', async () => {
+    const otherId = 'msg_11111111-2222-3333-4444-555555555555';
+    const error = await rejectionOf(
+      verifyAt(T, BODY, { 'webhook-id': [ID, otherId], 'webhook-timestamp': String(T) }),
+    );
+    expect(error).toMatchObject({ code: 'MISSING_HEADERS' });
+    const text = (error as Error).message;
+    expect(text).toMatch(/Missing webhook-signature header\./);
+    expect(text).toMatch(/The webhook-id header is repeated with different values/);
+    expect(text).not.toMatch(/webhook-signature header is repeated/);
+  });
+
   it('reads x-composio-delivery-attempt only when it is a number', async () => {
     for (const [value, expected] of [
       ['1', 1],

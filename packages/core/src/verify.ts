@@ -258,15 +258,24 @@ function readHeaders(
     if (!id) missing.push(HEADER_ID);
     if (timestampMissing) missing.push(HEADER_TIMESTAMP);
     if (entries.length === 0) missing.push(HEADER_SIGNATURE);
-    const conflicting = id === null || timestampText === null;
-    throw new WebhookVerificationError(
-      'MISSING_HEADERS',
-      message(
-        conflicting
-          ? `The ${missing.join(', ')} header${missing.length > 1 ? 's are' : ' is'} repeated with different values; a delivery carries exactly one.`
-          : `Missing ${missing.join(', ')} header${missing.length > 1 ? 's' : ''}. Composio sends webhook-id, webhook-timestamp and webhook-signature on every delivery: is this request from Composio, or does a proxy strip headers?`,
-      ),
+    const conflicting = missing.filter(
+      (name) =>
+        (name === HEADER_ID && id === null) ||
+        (name === HEADER_TIMESTAMP && timestampText === null),
     );
+    const absent = missing.filter((name) => !conflicting.includes(name));
+    const problems: string[] = [];
+    if (absent.length > 0) {
+      problems.push(
+        `Missing ${absent.join(', ')} header${absent.length > 1 ? 's' : ''}. Composio sends webhook-id, webhook-timestamp and webhook-signature on every delivery: is this request from Composio, or does a proxy strip headers?`,
+      );
+    }
+    if (conflicting.length > 0) {
+      problems.push(
+        `The ${conflicting.join(', ')} header${conflicting.length > 1 ? 's are' : ' is'} repeated with different values; a delivery carries exactly one.`,
+      );
+    }
+    throw new WebhookVerificationError('MISSING_HEADERS', message(problems.join(' ')));
   }
   if (timestampText === undefined || !TIMESTAMP.test(timestampText as string)) {
     throw new WebhookVerificationError(

@@ -86,6 +86,7 @@ export {
   type WebhookRouter,
 } from './router.js';
 export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';
+export type { RouteLabel, Settlement } from './settlement.js';
 export {
   type SignedWebhook,
   type SignedWebhookHeaders,

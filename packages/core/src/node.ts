@@ -14,6 +14,7 @@
 import type { Readable } from 'node:stream';
 import getRawBody from 'raw-body';
 import { WebhookError } from './errors.js';
+import type { RouteLabel, Settlement } from './settlement.js';
 import type { WebhookPayload } from './verify.js';
 
 export interface RawBodySource {
@@ -99,4 +100,37 @@ function tooLarge(packageName: string, limit: number, cause?: unknown): WebhookE
     `[${packageName}] The body is over the ${limit}-byte limit (maxBodyBytes). Raise maxBodyBytes if your triggers send larger payloads.`,
     cause === undefined ? {} : { cause },
   );
+}
+
+/** The parts of a Node `ServerResponse` that tell when and how a route answered. */
+export interface AnsweringResponse {
+  statusCode: number;
+  writableFinished: boolean;
+  once(event: 'finish' | 'close', listener: () => void): unknown;
+  off(event: 'finish' | 'close', listener: () => void): unknown;
+}
+
+/**
+ * For verify-only adapters (Express without a router, Nest's guard): settles an accepted delivery
+ * once the user's route has answered on `response` — its status decides (`settle`), and a
+ * connection closed before an answer releases the claim.
+ */
+export function settleOnResponse(
+  response: AnsweringResponse,
+  acceptance: Pick<Settlement, 'settle'>,
+  label: RouteLabel,
+): void {
+  let settled = false;
+  const settle = (): void => {
+    if (settled) return;
+    settled = true;
+    response.off('finish', settle);
+    response.off('close', settle);
+    // settle() reports store problems itself and does not reject.
+    acceptance
+      .settle(response.writableFinished ? response.statusCode : undefined, label)
+      .catch(() => undefined);
+  };
+  response.once('finish', settle);
+  response.once('close', settle);
 }

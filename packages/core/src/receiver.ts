@@ -14,6 +14,14 @@ import type { WebhookHeaders } from './headers.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import { errorResponse, type ReceiverResponse, successResponse } from './responses.js';
 import type { WebhookRouter } from './router.js';
+import {
+  clock,
+  createSettlement,
+  describe,
+  describeError,
+  elapsed,
+  type RouteLabel,
+} from './settlement.js';
 import { createWebhookVerifier, type VerifierOptions, type WebhookPayload } from './verify.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -94,6 +102,12 @@ export type Acceptance =
       complete(): Promise<ReceiverResponse>;
       /** Handling failed: release the claim so the retry is processed. Resolves to the 500 response. */
       fail(error: unknown): Promise<ReceiverResponse>;
+      /**
+       * Settles from what the caller's own route answered (verify-only adapters): a 2xx status
+       * completes; any other status, or `undefined` (the connection closed before an answer),
+       * fails with `HANDLER_FAILED` so Composio's retry is processed.
+       */
+      settle(status: number | undefined, route?: RouteLabel): Promise<ReceiverResponse>;
     };
 
 export interface WebhookReceiver {
@@ -242,87 +256,10 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       }
     }
 
-    let settled = false;
     return {
       accepted: true,
       delivery,
-      async complete() {
-        if (settled) return successResponse(delivery.id);
-        settled = true;
-        if (store && token !== undefined) {
-          try {
-            await store.complete(delivery.id, token);
-          } catch (cause) {
-            // Handlers ran: still 200. The lease expires and a later duplicate may run again.
-            const error = new WebhookError(
-              'STORE_UNAVAILABLE',
-              message(
-                `The idempotency store failed to record ${delivery.id} as processed; a later duplicate may be processed again.`,
-              ),
-              { cause },
-            );
-            report({
-              type: 'store-unavailable',
-              status: 200,
-              code: error.code,
-              error,
-              durationMs: elapsed(started),
-              ...describe(delivery),
-            });
-          }
-        }
-        report({
-          type: 'processed',
-          status: 200,
-          durationMs: elapsed(started),
-          ...describe(delivery),
-          ...(storeError && { storeError }),
-        });
-        return successResponse(delivery.id);
-      },
-      async fail(failure) {
-        const error = isWebhookError(failure)
-          ? failure
-          : new WebhookError(
-              'HANDLER_FAILED',
-              message(`The handler for ${delivery.id} failed: ${describeError(failure)}`),
-              { cause: failure },
-            );
-        const response = errorResponse(error);
-        if (settled) return response;
-        settled = true;
-        if (store && token !== undefined) {
-          try {
-            await store.release(delivery.id, token);
-          } catch (cause) {
-            const storeError = new WebhookError(
-              'STORE_UNAVAILABLE',
-              message(
-                `The idempotency store failed to release ${delivery.id}; the retry is processed once the lease expires.`,
-              ),
-              { cause },
-            );
-            report({
-              type: 'store-unavailable',
-              status: response.status,
-              code: storeError.code,
-              error: storeError,
-              durationMs: elapsed(started),
-              ...describe(delivery),
-            });
-          }
-        }
-        report({
-          type: 'handler-failed',
-          status: response.status,
-          code: error.code,
-          error,
-          durationMs: elapsed(started),
-          ...describe(delivery),
-          ...(storeError && { storeError }),
-        });
-        return response;
-      },
+      ...createSettlement({ delivery, store, token, storeError, started, report }),
     };
   }
 
@@ -381,21 +318,4 @@ function asWebhookError(error: unknown): WebhookError {
   return new WebhookError('HANDLER_FAILED', message(`Unexpected error: ${describeError(error)}`), {
     cause: error,
   });
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function describe(delivery: WebhookDelivery | undefined): Partial<ReceiverOutcome> {
-  if (!delivery) return {};
-  const described: Partial<ReceiverOutcome> = { id: delivery.id, eventType: delivery.event.type };
-  if (delivery.attempt !== undefined) described.attempt = delivery.attempt;
-  return described;
-}
-
-const clock = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
-
-function elapsed(started: number): number {
-  return clock() - started;
 }

@@ -11,13 +11,13 @@ import {
   type ReceiverResponse,
   WebhookConfigError,
   type WebhookDelivery,
-  WebhookError,
   type WebhookPayload,
   type WebhookReceiver,
   type WebhookRouter,
 } from '@composio-webhooks/core';
+import { settleOnResponse } from '@composio-webhooks/core/node';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { message, readExpressBody } from './body.js';
+import { message, PACKAGE_NAME, readExpressBody } from './body.js';
 
 declare global {
   namespace Express {
@@ -137,46 +137,15 @@ function verifyOnly(receiver: WebhookReceiver, onError: ComposioWebhookErrorMode
       else send(res, acceptance.response);
       return;
     }
-    settleOnAnswer(res, acceptance);
+    // The route after us answers: a 2xx records the delivery as processed; any other status, or
+    // a connection closed before an answer, releases the claim so Composio's retry is processed.
+    settleOnResponse(res, acceptance, {
+      packageName: PACKAGE_NAME,
+      route: 'the route after composioWebhook()',
+    });
     req.composio = acceptance.delivery;
     next();
   };
-}
-
-/**
- * The route after the middleware answers: a 2xx records the delivery as processed; any other
- * status, or a connection closed before an answer, releases the claim so Composio's retry is
- * processed.
- */
-function settleOnAnswer(res: Response, acceptance: Extract<Acceptance, { accepted: true }>): void {
-  const { id } = acceptance.delivery;
-  let settled = false;
-  const ignore = () => {};
-  res.once('finish', () => {
-    settled = true;
-    if (res.statusCode >= 200 && res.statusCode < 300) {
-      acceptance.complete().catch(ignore);
-      return;
-    }
-    const failure = new WebhookError(
-      'HANDLER_FAILED',
-      message(
-        `The route after composioWebhook() answered ${res.statusCode} for delivery ${id}; its dedupe claim was released so Composio's retry is processed.`,
-      ),
-    );
-    acceptance.fail(failure).catch(ignore);
-  });
-  res.once('close', () => {
-    if (settled) return;
-    settled = true;
-    const failure = new WebhookError(
-      'HANDLER_FAILED',
-      message(
-        `The connection closed before the route after composioWebhook() answered delivery ${id}; its dedupe claim was released so Composio's retry is processed.`,
-      ),
-    );
-    acceptance.fail(failure).catch(ignore);
-  });
 }
 
 /** Writes the receiver's answer the Express way. */

@@ -10,7 +10,6 @@ import {
   type ReceiverResponse,
   WebhookConfigError,
   type WebhookDelivery,
-  WebhookError,
   type WebhookPayload,
   type WebhookRouter,
 } from '@composio-webhooks/core';
@@ -159,15 +158,12 @@ export function composioWebhook(options: ComposioWebhookOptions = {}): Middlewar
     }
     if (nobodyAnswered(ctx)) {
       send(ctx, await acceptance.complete());
-    } else if (ctx.status >= 200 && ctx.status < 300) {
-      await acceptance.complete();
     } else {
-      await acceptance.fail(
-        new WebhookError(
-          'HANDLER_FAILED',
-          `[${PACKAGE_NAME}] The middleware after composioWebhook() answered ${ctx.status} for delivery ${acceptance.delivery.id}; its claim is released so Composio's retry is processed.`,
-        ),
-      );
+      // 2xx: processed; any other status releases the claim so Composio's retry is processed.
+      await acceptance.settle(ctx.status, {
+        packageName: PACKAGE_NAME,
+        route: 'the middleware after composioWebhook()',
+      });
     }
   } as Middleware;
 }

@@ -13,8 +13,8 @@ import {
   type ReceiverResponse,
   type ReceiverResponseBody,
   WebhookConfigError,
-  WebhookError,
 } from '@composio-webhooks/core';
+import { settleOnResponse } from '@composio-webhooks/core/node';
 import {
   type CanActivate,
   type ExecutionContext,
@@ -23,7 +23,7 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { DELIVERY_REQUEST_PROPERTY, nestMessage } from './constants.js';
+import { DELIVERY_REQUEST_PROPERTY, nestMessage, PACKAGE_NAME } from './constants.js';
 import { type ComposioWebhookRequest, deliveryOf } from './decorators.js';
 import { type ComposioHttpRequest, nodeResponseOf, setResponseHeaders } from './http.js';
 import { ComposioWebhooksService } from './service.js';
@@ -80,29 +80,6 @@ function settleWhenAnswered(response: unknown, acceptance: Accepted): void {
       nestMessage('ComposioWebhookGuard: expected an Express or Fastify response object.'),
     );
   }
-  let settled = false;
-  const settle = (): void => {
-    if (settled) return;
-    settled = true;
-    node.off('finish', settle);
-    node.off('close', settle);
-    const status = node.statusCode;
-    const outcome =
-      node.writableFinished && status >= 200 && status < 300
-        ? acceptance.complete()
-        : acceptance.fail(
-            new WebhookError(
-              'HANDLER_FAILED',
-              nestMessage(
-                node.writableFinished
-                  ? `The guarded route answered ${status} for delivery ${acceptance.delivery.id}; its claim is released so Composio's retry is processed.`
-                  : `The connection closed before the guarded route answered delivery ${acceptance.delivery.id}; its claim is released so Composio's retry is processed.`,
-              ),
-            ),
-          );
-    // complete()/fail() report store problems themselves and do not reject.
-    outcome.catch(() => undefined);
-  };
-  node.once('finish', settle);
-  node.once('close', settle);
+  // A 2xx answer marks the delivery processed; anything else, or a dropped connection, releases it.
+  settleOnResponse(node, acceptance, { packageName: PACKAGE_NAME, route: 'the guarded route' });
 }

@@ -40,7 +40,6 @@ export function createHmacKey(
 
 function nodeKey(nodeCrypto: NodeCryptoModule, keyBytes: Uint8Array): HmacKey {
   const key = nodeCrypto.createSecretKey(keyBytes);
-  const BufferCtor = (globalThis as unknown as { Buffer: typeof Buffer }).Buffer;
   return {
     sync: true,
     digest(prefix, body) {

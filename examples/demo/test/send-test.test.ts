@@ -3,42 +3,21 @@
  * answered 200 and runs the right handler; a server with another secret answers 401 and the CLI
  * says why.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../../../packages/cli/test/helpers.js';
 import { createApp as createExpressApp } from '../../express/src/app.js';
 import { createApp as createKoaApp } from '../../koa/src/app.js';
 import { createApp as createNestApp } from '../../nest/src/app.js';
 
-const BIN = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
 const SECRET = 'send-test-example-secret';
 
 interface HandledRecord {
   handler: string;
   id: string;
   type: string;
-}
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 function listen(server: Server): Promise<string> {
@@ -121,7 +100,7 @@ describe.each(['express', 'koa', 'nest-express', 'nest-fastify'])(
 
     it.each(kinds)('$args: 200 and the right handler ran', async ({ args, handlers }) => {
       const before = handled.length;
-      const result = await cli([
+      const result = await runCli([
         'send-test',
         '--url',
         urlOf(),
@@ -140,7 +119,7 @@ describe.each(['express', 'koa', 'nest-express', 'nest-fastify'])(
 
     it('another secret: 401, exit 1, and the hint', async () => {
       const before = handled.length;
-      const result = await cli([
+      const result = await runCli([
         'send-test',
         '--url',
         urlOf(),

@@ -14,7 +14,7 @@ import {
   singleHeader,
   type WebhookHeaders,
 } from './headers.js';
-import { type CryptoBackend, constantTimeEqual } from './hmac.js';
+import { type CryptoBackend, constantTimeEqual, decodeSignature } from './hmac.js';
 import { parsePayload } from './parse.js';
 import { type PreparedSecrets, prepareSecrets, type SecretFormat } from './secrets.js';
 
@@ -58,47 +58,6 @@ interface CheckedHeaders {
 }
 
 const TIMESTAMP = /^\d{1,15}$/;
-
-/** Value of each base64 character (standard alphabet), -1 for any other character. */
-const BASE64_VALUE = new Int8Array(128).fill(-1);
-for (const [index, char] of [
-  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
-].entries()) {
-  BASE64_VALUE[char.charCodeAt(0)] = index;
-}
-
-function base64Value(text: string, index: number): number {
-  const code = text.charCodeAt(index);
-  return code < 128 ? (BASE64_VALUE[code] as number) : -1;
-}
-
-/**
- * Decodes the signature that starts at `offset` of `entry` when it is the canonical base64 of a
- * 32-byte digest (43 characters, zero padding bits, one `=`), the only spelling a signer produces;
- * `undefined` for anything else (unpadded, base64url, other lengths, non-zero padding bits).
- */
-function decodeSignature(entry: string, offset: number): Uint8Array | undefined {
-  if (entry.length - offset !== 44 || entry.charCodeAt(offset + 43) !== 61 /* = */) return;
-  const bytes = new Uint8Array(32);
-  let out = 0;
-  for (let i = offset; i < offset + 40; i += 4) {
-    const a = base64Value(entry, i);
-    const b = base64Value(entry, i + 1);
-    const c = base64Value(entry, i + 2);
-    const d = base64Value(entry, i + 3);
-    if ((a | b | c | d) < 0) return;
-    bytes[out++] = (a << 2) | (b >> 4);
-    bytes[out++] = ((b & 15) << 4) | (c >> 2);
-    bytes[out++] = ((c & 3) << 6) | d;
-  }
-  const a = base64Value(entry, offset + 40);
-  const b = base64Value(entry, offset + 41);
-  const c = base64Value(entry, offset + 42);
-  if ((a | b | c) < 0 || (c & 3) !== 0) return;
-  bytes[30] = (a << 2) | (b >> 4);
-  bytes[31] = ((b & 15) << 4) | (c >> 2);
-  return bytes;
-}
 
 export function createWebhookVerifier(options: VerifierOptions = {}): WebhookVerifier {
   if (options === null || typeof options !== 'object') {

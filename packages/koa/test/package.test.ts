@@ -195,7 +195,7 @@ import {
   }
 
   // One program per format: a program holding both sees the `koa` augmentation twice, once
-  // with the ESM and once with the CJS copy of WebhookDelivery (as any dual package would).
+  // with the ESM and once with the CJS copy of WebhookDelivery (every dual package that augments framework types does).
   it.each([
     ['ESM (.mts)', 'consumer.mts', esmImports],
     ['CommonJS (.cts)', 'consumer.cts', imports],

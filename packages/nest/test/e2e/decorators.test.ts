@@ -11,34 +11,22 @@ import {
   buildV1TriggerPayload,
   buildV2TriggerPayload,
 } from '@composio-webhooks/core/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, PLATFORMS, type TestApp } from './support/app.js';
-import { deliver, MODES, Recorder, WebhookHandlers, webhooksModule } from './support/webhooks.js';
+import { describe, expect, it } from 'vitest';
+import { PLATFORMS } from './support/app.js';
+import { deliver, MODES, useHandlersApp } from './support/webhooks.js';
 
 describe.each(PLATFORMS)('%s platform', (platform) => {
   describe.each(MODES)('ComposioWebhooksModule.%s', (mode) => {
-    let t: TestApp;
-    let recorder: Recorder;
-
-    beforeAll(async () => {
-      t = await createTestApp({
-        platform,
-        imports: [webhooksModule(mode)],
-        providers: [Recorder, WebhookHandlers],
-      });
-      recorder = t.app.get(Recorder);
-    });
-    afterAll(() => t.close());
-    beforeEach(() => recorder.reset());
+    const app = useHandlersApp(platform, mode);
 
     it('@OnTriggerMessage(slug) and @OnTriggerMessage() receive a trigger message', async () => {
       const event = buildTriggerMessage();
-      const response = await deliver(t, event);
+      const response = await deliver(app.t, event);
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ ok: true, id: event.id });
       expect(response.headers['content-type']).toMatch(/^application\/json/);
-      expect(recorder.handlers()).toEqual(['any', 'commit', 'trigger:GITHUB_COMMIT_EVENT']);
-      expect(recorder.calls.find((call) => call.handler === 'commit')).toEqual({
+      expect(app.recorder.handlers()).toEqual(['any', 'commit', 'trigger:GITHUB_COMMIT_EVENT']);
+      expect(app.recorder.calls.find((call) => call.handler === 'commit')).toEqual({
         handler: 'commit',
         id: event.id,
         type: 'composio.trigger.message',
@@ -52,33 +40,40 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
         slug: 'GMAIL_NEW_GMAIL_MESSAGE',
         data: { subject: 'hi' },
       });
-      expect((await deliver(t, event)).status).toBe(200);
-      expect(recorder.handlers()).toEqual(['any', 'trigger:GMAIL_NEW_GMAIL_MESSAGE']);
+      expect((await deliver(app.t, event)).status).toBe(200);
+      expect(app.recorder.handlers()).toEqual(['any', 'trigger:GMAIL_NEW_GMAIL_MESSAGE']);
     });
 
     it('@OnConnectionExpired() and @OnComposioEvent(types) receive an expired connection', async () => {
       const event = buildConnectionExpired({ toolkit: 'slack' });
-      const response = await deliver(t, event, { timestamp: Math.floor(Date.now() / 1000) });
+      const response = await deliver(app.t, event, { timestamp: Math.floor(Date.now() / 1000) });
       expect(response.status).toBe(200);
-      expect(recorder.handlers()).toEqual(['any', 'expired:slack', 'lifecycle']);
+      expect(app.recorder.handlers()).toEqual(['any', 'expired:slack', 'lifecycle']);
     });
 
     it('@OnTriggerDisabled() receives a disabled trigger', async () => {
       const event = buildTriggerDisabled({ triggerName: 'SLACK_RECEIVE_MESSAGE' });
-      expect((await deliver(t, event)).status).toBe(200);
-      expect(recorder.handlers()).toEqual(['any', 'disabled:SLACK_RECEIVE_MESSAGE', 'lifecycle']);
+      expect((await deliver(app.t, event)).status).toBe(200);
+      expect(app.recorder.handlers()).toEqual([
+        'any',
+        'disabled:SLACK_RECEIVE_MESSAGE',
+        'lifecycle',
+      ]);
     });
 
     it('@OnUnknownComposioEvent() and @OnAnyComposioEvent() receive a type this version does not know', async () => {
       const event = buildUnknownEvent('composio.connected_account.refreshed');
-      expect((await deliver(t, event)).status).toBe(200);
-      expect(recorder.handlers()).toEqual(['any', 'unknown:composio.connected_account.refreshed']);
+      expect((await deliver(app.t, event)).status).toBe(200);
+      expect(app.recorder.handlers()).toEqual([
+        'any',
+        'unknown:composio.connected_account.refreshed',
+      ]);
     });
 
     it('V1 and V2 trigger payloads reach the same slug handler, normalized', async () => {
-      expect((await deliver(t, buildV1TriggerPayload())).status).toBe(200);
-      expect((await deliver(t, buildV2TriggerPayload())).status).toBe(200);
-      const commits = recorder.calls.filter((call) => call.handler === 'commit');
+      expect((await deliver(app.t, buildV1TriggerPayload())).status).toBe(200);
+      expect((await deliver(app.t, buildV2TriggerPayload())).status).toBe(200);
+      const commits = app.recorder.calls.filter((call) => call.handler === 'commit');
       expect(commits.map((call) => call.version)).toEqual(['V1', 'V2']);
       expect(commits.every((call) => call.type === 'composio.trigger.message')).toBe(true);
     });
@@ -86,13 +81,13 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
     it('handlers see the delivery: id and attempt header', async () => {
       const event = buildTriggerMessage();
       const { body, headers } = await import('./support/webhooks.js').then((m) => m.sign(event));
-      const response = await t
+      const response = await app.t
         .http()
         .post('/webhooks/composio')
         .set({ ...headers, 'x-composio-delivery-attempt': '3' })
         .send(body);
       expect(response.status).toBe(200);
-      const commit = recorder.calls.find((call) => call.handler === 'commit');
+      const commit = app.recorder.calls.find((call) => call.handler === 'commit');
       expect(commit?.deliveryId).toBe(event.id);
       expect(commit?.attempt).toBe(3);
     });
@@ -102,9 +97,9 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
         slug: 'GMAIL_NEW_GMAIL_MESSAGE',
         data: { body: 'x'.repeat(200 * 1024) },
       });
-      const response = await deliver(t, event);
+      const response = await deliver(app.t, event);
       expect(response.status).toBe(200);
-      expect(recorder.handlers()).toEqual(['any', 'trigger:GMAIL_NEW_GMAIL_MESSAGE']);
+      expect(app.recorder.handlers()).toEqual(['any', 'trigger:GMAIL_NEW_GMAIL_MESSAGE']);
     });
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { IdempotencyStore } from '@composio-webhooks/core';
 import { buildTriggerMessage } from '@composio-webhooks/core/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, PLATFORMS, type TestApp } from './support/app.js';
 import {
   deliver,
@@ -13,6 +13,7 @@ import {
   Recorder,
   SECRET,
   sign,
+  useHandlersApp,
   WEBHOOK_PATH,
   WebhookHandlers,
   webhooksModule,
@@ -25,96 +26,84 @@ const errorBody = (code: string) => ({
 
 describe.each(PLATFORMS)('%s platform', (platform) => {
   describe.each(MODES)('ComposioWebhooksModule.%s', (mode) => {
-    let t: TestApp;
-    let recorder: Recorder;
-
-    beforeAll(async () => {
-      t = await createTestApp({
-        platform,
-        imports: [webhooksModule(mode)],
-        providers: [Recorder, WebhookHandlers],
-      });
-      recorder = t.app.get(Recorder);
-    });
-    afterAll(() => t.close());
-    beforeEach(() => recorder.reset());
+    const app = useHandlersApp(platform, mode);
 
     it('a duplicate of a processed delivery gets 200 and is not dispatched again', async () => {
       const event = buildTriggerMessage();
-      const first = await deliver(t, event);
+      const first = await deliver(app.t, event);
       expect(first.status).toBe(200);
       // Composio's retry: same webhook-id, a new timestamp and attempt.
-      const retry = await deliver(t, event, { timestamp: Math.floor(Date.now() / 1000) + 1 });
+      const retry = await deliver(app.t, event, { timestamp: Math.floor(Date.now() / 1000) + 1 });
       expect(retry.status).toBe(200);
       expect(retry.body).toEqual({ ok: true, id: event.id, duplicate: true });
-      expect(recorder.handlers()).toEqual(['any', 'commit', 'trigger:GITHUB_COMMIT_EVENT']);
+      expect(app.recorder.handlers()).toEqual(['any', 'commit', 'trigger:GITHUB_COMMIT_EVENT']);
     });
 
     it('a throwing handler gives 500, and the retry of the delivery succeeds', async () => {
-      recorder.failuresLeft = 1;
+      app.recorder.failuresLeft = 1;
       const event = buildTriggerMessage({ slug: 'FLAKY_TRIGGER', data: { n: 1 } });
-      const failed = await deliver(t, event);
+      const failed = await deliver(app.t, event);
       expect(failed.status).toBe(500);
       expect(failed.body).toEqual(errorBody('HANDLER_FAILED'));
       expect(JSON.stringify(failed.body)).not.toContain('the database is down');
-      expect(recorder.calls.some((call) => call.handler === 'flaky')).toBe(false);
+      expect(app.recorder.calls.some((call) => call.handler === 'flaky')).toBe(false);
 
-      const retry = await deliver(t, event);
+      const retry = await deliver(app.t, event);
       expect(retry.status).toBe(200);
       expect(retry.body).toEqual({ ok: true, id: event.id });
-      expect(recorder.calls.filter((call) => call.handler === 'flaky')).toHaveLength(1);
+      expect(app.recorder.calls.filter((call) => call.handler === 'flaky')).toHaveLength(1);
     });
 
     it('a duplicate arriving while the first is still processed gets 409 with retry-after', async () => {
       let open!: () => void;
-      recorder.gate = new Promise((resolve) => {
+      app.recorder.gate = new Promise((resolve) => {
         open = resolve;
       });
       const event = buildTriggerMessage({ slug: 'SLOW_TRIGGER', data: {} });
       const signed = await sign(event);
-      const first = t.http().post(WEBHOOK_PATH).set(signed.headers).send(signed.body);
+      const first = app.t.http().post(WEBHOOK_PATH).set(signed.headers).send(signed.body);
       const firstDone = first.then((response) => response);
       // Wait until the first request is inside the handler.
-      await waitFor(() => recorder.calls.some((call) => call.handler === 'any'));
-      const second = await t.http().post(WEBHOOK_PATH).set(signed.headers).send(signed.body);
+      await waitFor(() => app.recorder.calls.some((call) => call.handler === 'any'));
+      const second = await app.t.http().post(WEBHOOK_PATH).set(signed.headers).send(signed.body);
       expect(second.status).toBe(409);
       expect(second.body).toEqual(errorBody('DUPLICATE_IN_FLIGHT'));
       expect(second.headers['retry-after']).toBe('5');
       open();
       expect((await firstDone).status).toBe(200);
-      expect(recorder.calls.filter((call) => call.handler === 'slow')).toHaveLength(1);
+      expect(app.recorder.calls.filter((call) => call.handler === 'slow')).toHaveLength(1);
     });
 
     it('a forged signature gets 401', async () => {
       const event = buildTriggerMessage();
       const forged = await sign(event, { secret: 'not-the-secret' });
-      const response = await t.http().post(WEBHOOK_PATH).set(forged.headers).send(forged.body);
+      const response = await app.t.http().post(WEBHOOK_PATH).set(forged.headers).send(forged.body);
       expect(response.status).toBe(401);
       expect(response.body).toEqual(errorBody('INVALID_SIGNATURE'));
       expect(JSON.stringify(response.body)).not.toContain(SECRET);
-      expect(recorder.calls).toEqual([]);
+      expect(app.recorder.calls).toEqual([]);
     });
 
     it('a tampered body gets 401', async () => {
       const event = buildTriggerMessage();
       const signed = await sign(event);
       const tampered = signed.body.replace('octocat', 'mallory');
-      const response = await t.http().post(WEBHOOK_PATH).set(signed.headers).send(tampered);
+      const response = await app.t.http().post(WEBHOOK_PATH).set(signed.headers).send(tampered);
       expect(response.status).toBe(401);
       expect(response.body).toEqual(errorBody('INVALID_SIGNATURE'));
     });
 
     it('an expired timestamp gets 401', async () => {
-      const response = await deliver(t, buildTriggerMessage(), {
+      const response = await deliver(app.t, buildTriggerMessage(), {
         timestamp: Math.floor(Date.now() / 1000) - 600,
       });
       expect(response.status).toBe(401);
       expect(response.body).toEqual(errorBody('TIMESTAMP_OUT_OF_TOLERANCE'));
-      expect(recorder.calls).toEqual([]);
+      expect(app.recorder.calls).toEqual([]);
     });
 
     it('missing signature headers get 401', async () => {
-      const response = await t
+      const response = await app.t
         .http()
         .post(WEBHOOK_PATH)
         .set('content-type', 'application/json')
@@ -124,24 +113,24 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
     });
 
     it('a correctly signed body that is not a Composio payload gets 400', async () => {
-      const response = await deliver(t, { hello: 'world' });
+      const response = await deliver(app.t, { hello: 'world' });
       expect(response.status).toBe(400);
       expect(response.body).toEqual(errorBody('INVALID_PAYLOAD'));
-      expect(recorder.calls).toEqual([]);
+      expect(app.recorder.calls).toEqual([]);
     });
 
     it('a correctly signed body that is not JSON gets 400', async () => {
       // The platform's JSON parser rejects it before the route runs: still 400.
-      const response = await deliver(t, '{"id": "msg_1", truncated');
+      const response = await deliver(app.t, '{"id": "msg_1", truncated');
       expect(response.status).toBe(400);
-      expect(recorder.calls).toEqual([]);
+      expect(app.recorder.calls).toEqual([]);
     });
 
     it('a body over the platform limit (2 MB) gets 413', async () => {
       const event = buildTriggerMessage({ data: { body: 'x'.repeat(2 * 1024 * 1024) } as never });
-      const response = await deliver(t, event);
+      const response = await deliver(app.t, event);
       expect(response.status).toBe(413);
-      expect(recorder.calls).toEqual([]);
+      expect(app.recorder.calls).toEqual([]);
     });
   });
 

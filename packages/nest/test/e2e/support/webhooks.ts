@@ -21,7 +21,8 @@ import {
 } from '@composio-webhooks/nest';
 import { type DynamicModule, Injectable, Module } from '@nestjs/common';
 import type { Response } from 'supertest';
-import type { TestApp } from './app.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createTestApp, type Platform, type TestApp } from './app.js';
 
 declare module '@composio-webhooks/core' {
   interface TriggerPayloads {
@@ -185,4 +186,27 @@ export function webhooksModule(
     }),
     ...extras,
   });
+}
+
+/**
+ * Registers the suite hooks of an app serving the module's route with `WebhookHandlers`: built
+ * once per suite, recorder cleared before each test, closed after. Read `t` and `recorder` inside
+ * tests (they are set by the time tests run).
+ */
+export function useHandlersApp(
+  platform: Platform,
+  mode: ModuleMode,
+): { readonly t: TestApp; readonly recorder: Recorder } {
+  const state = {} as { t: TestApp; recorder: Recorder };
+  beforeAll(async () => {
+    state.t = await createTestApp({
+      platform,
+      imports: [webhooksModule(mode)],
+      providers: [Recorder, WebhookHandlers],
+    });
+    state.recorder = state.t.app.get(Recorder);
+  });
+  afterAll(() => state.t.close());
+  beforeEach(() => state.recorder.reset());
+  return state;
 }

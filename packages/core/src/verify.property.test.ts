@@ -10,7 +10,7 @@ import { isWebhookError } from './errors.js';
 import type { CryptoBackend } from './hmac.js';
 import type { SecretFormat } from './secrets.js';
 import { signWebhook } from './sign.js';
-import { createWebhookVerifier } from './verify.js';
+import { createWebhookVerifier, type VerifierOptions } from './verify.js';
 
 const TOLERANCE = 300;
 
@@ -146,15 +146,21 @@ async function signedDelivery(
   return signed;
 }
 
+/** A verifier of `input`'s key with the clock at its signing time plus its skew. */
+function verifierAt(input: DeliveryInput, extra: Partial<VerifierOptions> = {}) {
+  return createWebhookVerifier({
+    ...input.key,
+    now: () => input.timestamp * 1000 + input.skew,
+    ...extra,
+  });
+}
+
 describe('valid deliveries are always accepted', () => {
   it('anything signed by signWebhook verifies, with the delivery intact (node:crypto)', async () => {
     await fc.assert(
       fc.asyncProperty(deliveryArb, async (input) => {
         const { body, headers } = await signedDelivery(input);
-        const verifier = createWebhookVerifier({
-          ...input.key,
-          now: () => input.timestamp * 1000 + input.skew,
-        });
+        const verifier = verifierAt(input);
         const delivery = await verifier.verify(asPayload(body, input.kind), headers);
         expect(delivery.id).toBe(input.id);
         expect(delivery.timestamp).toBe(input.timestamp);
@@ -170,11 +176,7 @@ describe('valid deliveries are always accepted', () => {
     await fc.assert(
       fc.asyncProperty(deliveryArb, async (input) => {
         const { body, headers } = await signedDelivery(input, 'webcrypto');
-        const verifier = createWebhookVerifier({
-          ...input.key,
-          crypto: 'webcrypto',
-          now: () => input.timestamp * 1000 + input.skew,
-        });
+        const verifier = verifierAt(input, { crypto: 'webcrypto' });
         const delivery = await verifier.verify(asPayload(body, input.kind), headers);
         expect(delivery.id).toBe(input.id);
       }),
@@ -234,10 +236,7 @@ describe('flipping any byte is rejected with the right code', () => {
         const { body, headers } = await signedDelivery(input);
         const bytes = Buffer.from(body, 'utf8');
         bytes[index % bytes.length] = (bytes[index % bytes.length] as number) ^ mask;
-        const verifier = createWebhookVerifier({
-          ...input.key,
-          now: () => input.timestamp * 1000 + input.skew,
-        });
+        const verifier = verifierAt(input);
         expect(await outcome(verifier.verify(asPayload(bytes, input.kind), headers))).toBe(
           'INVALID_SIGNATURE',
         );
@@ -252,11 +251,7 @@ describe('flipping any byte is rejected with the right code', () => {
         const { body, headers } = await signedDelivery(input);
         const bytes = Buffer.from(body, 'utf8');
         bytes[index % bytes.length] = (bytes[index % bytes.length] as number) ^ mask;
-        const verifier = createWebhookVerifier({
-          ...input.key,
-          crypto: 'webcrypto',
-          now: () => input.timestamp * 1000 + input.skew,
-        });
+        const verifier = verifierAt(input, { crypto: 'webcrypto' });
         expect(await outcome(verifier.verify(bytes, headers))).toBe('INVALID_SIGNATURE');
       }),
       { numRuns: 100 },
@@ -268,10 +263,7 @@ describe('flipping any byte is rejected with the right code', () => {
       fc.asyncProperty(deliveryArb, flipArb, async (input, { index, mask }) => {
         const { body, headers } = await signedDelivery(input);
         const id = flipChar(headers['webhook-id'], index, mask);
-        const verifier = createWebhookVerifier({
-          ...input.key,
-          now: () => input.timestamp * 1000 + input.skew,
-        });
+        const verifier = verifierAt(input);
         const result = await outcome(
           verifier.verify(asPayload(body, input.kind), { ...headers, 'webhook-id': id }),
         );
@@ -337,10 +329,7 @@ describe('flipping any byte is rejected with the right code', () => {
       fc.asyncProperty(deliveryArb, flipArb, async (input, { index, mask }) => {
         const { body, headers } = await signedDelivery(input);
         const signature = flipChar(headers['webhook-signature'], index, mask);
-        const verifier = createWebhookVerifier({
-          ...input.key,
-          now: () => input.timestamp * 1000 + input.skew,
-        });
+        const verifier = verifierAt(input);
         const result = await outcome(
           verifier.verify(asPayload(body, input.kind), {
             ...headers,
@@ -356,10 +345,7 @@ describe('flipping any byte is rejected with the right code', () => {
   it('every byte of the signature header, exhaustively, for one delivery', async () => {
     const input = fc.sample(deliveryArb, { seed: 42, numRuns: 1 })[0] as DeliveryInput;
     const { body, headers } = await signedDelivery(input);
-    const verifier = createWebhookVerifier({
-      ...input.key,
-      now: () => input.timestamp * 1000 + input.skew,
-    });
+    const verifier = verifierAt(input);
     const value = headers['webhook-signature'];
     for (let index = 0; index < value.length; index++) {
       for (let mask = 1; mask < 256; mask++) {
@@ -398,10 +384,7 @@ describe('every header shape gives the same answer', () => {
   it('a plain record and the same values behind get() verify alike', async () => {
     const input = fc.sample(deliveryArb, { seed: 7, numRuns: 1 })[0] as DeliveryInput;
     const { body, headers } = await signedDelivery(input);
-    const verifier = createWebhookVerifier({
-      ...input.key,
-      now: () => input.timestamp * 1000 + input.skew,
-    });
+    const verifier = verifierAt(input);
     const id = headers['webhook-id'];
     const ts = headers['webhook-timestamp'];
     const sig = headers['webhook-signature'];

@@ -8,10 +8,18 @@ const root = fileURLToPath(new URL('.', import.meta.url));
  */
 export const workspaceAliases = [
   {
+    find: /^@composio-webhooks\/core\/testing\/conformance$/,
+    replacement: `${root}packages/core/src/conformance.ts`,
+  },
+  {
     find: /^@composio-webhooks\/core\/testing$/,
     replacement: `${root}packages/core/src/testing.ts`,
   },
   { find: /^@composio-webhooks\/core\/node$/, replacement: `${root}packages/core/src/node.ts` },
+  {
+    find: /^@composio-webhooks\/core\/adapter$/,
+    replacement: `${root}packages/core/src/adapter.ts`,
+  },
   { find: /^@composio-webhooks\/core$/, replacement: `${root}packages/core/src/index.ts` },
   { find: /^@composio-webhooks\/express$/, replacement: `${root}packages/express/src/index.ts` },
   { find: /^@composio-webhooks\/koa$/, replacement: `${root}packages/koa/src/index.ts` },

@@ -14,7 +14,11 @@ export type WebhookErrorCode =
   | 'HANDLER_FAILED'
   | 'STORE_UNAVAILABLE'
   | 'RAW_BODY_UNAVAILABLE'
-  | 'INVALID_CONFIG';
+  | 'INVALID_CONFIG'
+  | 'METHOD_NOT_ALLOWED'
+  | 'UNSUPPORTED_ENCODING'
+  | 'BODY_TIMEOUT'
+  | 'HANDLER_TIMEOUT';
 
 /** The HTTP status that belongs to each code (DESIGN.md, "Status codes"). */
 export const WEBHOOK_ERROR_STATUS: Readonly<Record<WebhookErrorCode, number>> = Object.freeze({
@@ -29,6 +33,10 @@ export const WEBHOOK_ERROR_STATUS: Readonly<Record<WebhookErrorCode, number>> = 
   STORE_UNAVAILABLE: 503,
   RAW_BODY_UNAVAILABLE: 500,
   INVALID_CONFIG: 500,
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_ENCODING: 415,
+  BODY_TIMEOUT: 408,
+  HANDLER_TIMEOUT: 503,
 });
 
 const BRAND = Symbol.for('composio-webhooks.WebhookError');

@@ -7,21 +7,29 @@
  * because Composio adds fields over time.
  */
 
-/** The `type` strings of the events this version knows. */
-export const ComposioEventType = Object.freeze({
-  TriggerMessage: 'composio.trigger.message',
-  ConnectionExpired: 'composio.connected_account.expired',
-  TriggerDisabled: 'composio.trigger.disabled',
-} as const);
-
-/** The same strings under the key names Composio's SDKs and docs use (`WebhookEventType.CONNECTION_EXPIRED`). */
+/**
+ * The `type` strings of the events this version knows, under the key names Composio's SDKs and
+ * docs use (`WebhookEventType.CONNECTION_EXPIRED`).
+ */
 export const WebhookEventType = Object.freeze({
-  TRIGGER_MESSAGE: ComposioEventType.TriggerMessage,
-  CONNECTION_EXPIRED: ComposioEventType.ConnectionExpired,
-  TRIGGER_DISABLED: ComposioEventType.TriggerDisabled,
+  TRIGGER_MESSAGE: 'composio.trigger.message',
+  CONNECTION_EXPIRED: 'composio.connected_account.expired',
+  TRIGGER_DISABLED: 'composio.trigger.disabled',
 } as const);
 
-export type KnownComposioEventType = (typeof ComposioEventType)[keyof typeof ComposioEventType];
+/**
+ * @deprecated Use `WebhookEventType` (same strings, the key names of Composio's SDKs and docs).
+ */
+export const ComposioEventType = Object.freeze({
+  TriggerMessage: WebhookEventType.TRIGGER_MESSAGE,
+  ConnectionExpired: WebhookEventType.CONNECTION_EXPIRED,
+  TriggerDisabled: WebhookEventType.TRIGGER_DISABLED,
+} as const);
+
+/** One of the `WebhookEventType` strings. */
+export type KnownWebhookEventType = (typeof WebhookEventType)[keyof typeof WebhookEventType];
+/** @deprecated Use `KnownWebhookEventType`. */
+export type KnownComposioEventType = KnownWebhookEventType;
 
 /**
  * Map a trigger slug to the type of its `data`. Augment it in your code:
@@ -63,7 +71,7 @@ export interface TriggerMessageMetadata<S extends string = string> {
 /** `composio.trigger.message`: a trigger received data from an external service. */
 export interface TriggerMessageEvent<S extends string = string> {
   id: string;
-  type: typeof ComposioEventType.TriggerMessage;
+  type: typeof WebhookEventType.TRIGGER_MESSAGE;
   /** ISO 8601 time the event was created. */
   timestamp: string;
   metadata: TriggerMessageMetadata<S>;
@@ -141,7 +149,7 @@ export interface ConnectedAccount {
 /** `composio.connected_account.expired`: the account needs re-authentication. V3 only. */
 export interface ConnectionExpiredEvent {
   id: string;
-  type: typeof ComposioEventType.ConnectionExpired;
+  type: typeof WebhookEventType.CONNECTION_EXPIRED;
   timestamp: string;
   metadata: { project_id: string; org_id: string; [key: string]: unknown };
   data: ConnectedAccount;
@@ -151,7 +159,7 @@ export interface ConnectionExpiredEvent {
 /** `composio.trigger.disabled`: Composio disabled a trigger by itself (e.g. auth expired). */
 export interface TriggerDisabledEvent {
   id: string;
-  type: typeof ComposioEventType.TriggerDisabled;
+  type: typeof WebhookEventType.TRIGGER_DISABLED;
   timestamp: string;
   metadata: { project_id: string; [key: string]: unknown };
   data: {
@@ -196,15 +204,18 @@ export type KnownComposioEvent =
 export type ComposioEvent = KnownComposioEvent | UnknownComposioEvent;
 
 /** The event type named by a `type` string. */
-export type ComposioEventOf<T extends string> = T extends typeof ComposioEventType.TriggerMessage
+export type ComposioEventOf<T extends string> = T extends typeof WebhookEventType.TRIGGER_MESSAGE
   ? TriggerMessageEvent
-  : T extends typeof ComposioEventType.ConnectionExpired
+  : T extends typeof WebhookEventType.CONNECTION_EXPIRED
     ? ConnectionExpiredEvent
-    : T extends typeof ComposioEventType.TriggerDisabled
+    : T extends typeof WebhookEventType.TRIGGER_DISABLED
       ? TriggerDisabledEvent
       : UnknownComposioEvent;
 
-export type PayloadVersion = 'V1' | 'V2' | 'V3';
+/** The payload version of a delivery, detected from its shape. */
+export type WebhookVersion = 'V1' | 'V2' | 'V3';
+/** @deprecated Use `WebhookVersion`. */
+export type PayloadVersion = WebhookVersion;
 
 /** A verified delivery: what the verifier returns and handlers receive as second argument. */
 export interface WebhookDelivery<E = ComposioEvent> {
@@ -215,7 +226,7 @@ export interface WebhookDelivery<E = ComposioEvent> {
   /** `x-composio-delivery-attempt` header, when sent. */
   attempt?: number;
   /** Detected from the payload shape (the version header is informational). */
-  version: PayloadVersion;
+  version: WebhookVersion;
   /** V3-shaped, validated event. */
   event: E;
   /** The parsed body as sent (V1/V2 before normalization). */
@@ -224,20 +235,20 @@ export interface WebhookDelivery<E = ComposioEvent> {
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(ComposioEventType));
 
-export function isKnownEventType(type: string): type is KnownComposioEventType {
+export function isKnownEventType(type: string): type is KnownWebhookEventType {
   return KNOWN_TYPES.has(type);
 }
 
 export function isTriggerMessage(event: ComposioEvent): event is TriggerMessageEvent {
-  return event.type === ComposioEventType.TriggerMessage;
+  return event.type === WebhookEventType.TRIGGER_MESSAGE;
 }
 
 export function isConnectionExpired(event: ComposioEvent): event is ConnectionExpiredEvent {
-  return event.type === ComposioEventType.ConnectionExpired;
+  return event.type === WebhookEventType.CONNECTION_EXPIRED;
 }
 
 export function isTriggerDisabled(event: ComposioEvent): event is TriggerDisabledEvent {
-  return event.type === ComposioEventType.TriggerDisabled;
+  return event.type === WebhookEventType.TRIGGER_DISABLED;
 }
 
 export function isUnknownEvent(event: ComposioEvent): event is UnknownComposioEvent {

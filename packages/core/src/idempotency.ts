@@ -21,6 +21,14 @@ export interface IdempotencyStore {
   claim(id: string): Promise<IdempotencyClaim>;
   complete(id: string, token: string): Promise<void>;
   release(id: string, token: string): Promise<void>;
+  /**
+   * Extends a live claim by another lease (handlers running past `handlerTimeoutMs`). Resolves
+   * `false` when the claim is no longer this token's. Stores without it cannot hold a claim
+   * beyond its lease.
+   */
+  renew?(id: string, token: string): Promise<boolean>;
+  /** The lease of a claim in ms, when the store knows it (the receiver renews at a third of it). */
+  readonly leaseMs?: number;
 }
 
 /** How long a claim protects an id while handlers run: 60 s. */

@@ -1,13 +1,27 @@
+/**
+ * `@composio-webhooks/core`: what a user needs, in the order data flows —
+ * verify → events → route → respond (receiver, dedupe) → errors. Adapters re-export all of it.
+ * What only adapters and stores need is in `@composio-webhooks/core/adapter`; test helpers in
+ * `@composio-webhooks/core/testing`.
+ */
+
+// verify
+export type { CryptoBackend } from './hmac.js';
+export type { WebhookHeaders } from './headers.js';
+export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';
+export { type SignedWebhook, type SignWebhookInput, signWebhook } from './sign.js';
 export {
-  isWebhookError,
-  type VerificationErrorCode,
-  WEBHOOK_ERROR_STATUS,
-  WebhookConfigError,
-  WebhookError,
-  type WebhookErrorCode,
-  WebhookPayloadError,
-  WebhookVerificationError,
-} from './errors.js';
+  createWebhookVerifier,
+  DEFAULT_TOLERANCE_SECONDS,
+  type VerifierOptions,
+  type VerifyWebhookInput,
+  verifyWebhook,
+  type WebhookBody,
+  type WebhookPayload,
+  type WebhookVerifier,
+} from './verify.js';
+
+// events
 export {
   type AuthScheme,
   type ComposioEvent,
@@ -24,6 +38,7 @@ export {
   type KnownComposioEvent,
   type KnownComposioEventType,
   type KnownTriggerSlug,
+  type KnownWebhookEventType,
   type PayloadVersion,
   type TriggerData,
   type TriggerDisabledEvent,
@@ -34,18 +49,34 @@ export {
   type UnknownComposioEventType,
   type WebhookDelivery,
   WebhookEventType,
+  type WebhookVersion,
 } from './events.js';
+
+// route
 export {
-  HEADER_ATTEMPT,
-  HEADER_ID,
-  HEADER_SIGNATURE,
-  HEADER_TIMESTAMP,
-  HEADER_VERSION,
-  type HeaderRecord,
-  type HeadersLike,
-  type WebhookHeaders,
-} from './headers.js';
-export type { CryptoBackend } from './hmac.js';
+  createWebhookRouter,
+  type RoutableEventType,
+  type WebhookErrorHandler,
+  type WebhookHandler,
+  WebhookHandlerError,
+  type WebhookRouter,
+} from './router.js';
+
+// respond: the receiver every adapter runs, its options and what it reports
+export type { AdapterOptions, WebhookRefusal } from './exchange.js';
+export type { ReceiverOutcome, ReceiverOutcomeType, WebhookLogger } from './outcome.js';
+export {
+  createWebhookReceiver,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  type ReceiverOptions,
+  type WebhookReceiver,
+  type WebhookRequest,
+} from './receiver.js';
+export type { ReceiverResponse, ReceiverResponseBody } from './responses.js';
+
+// dedupe
 export {
   DEFAULT_COMPLETED_TTL_MS,
   DEFAULT_LEASE_MS,
@@ -55,50 +86,15 @@ export {
   type IdempotencyTimings,
   MemoryIdempotencyStore,
   type MemoryIdempotencyStoreOptions,
-  newClaimToken,
-  resolveTimings,
 } from './idempotency.js';
-export { normalizePayload, type ParsedPayload } from './parse.js';
+
+// errors
 export {
-  type Acceptance,
-  createWebhookReceiver,
-  DEFAULT_MAX_BODY_BYTES,
-  type ReceiverOptions,
-  type ReceiverOutcome,
-  type ReceiverOutcomeType,
-  type WebhookLogger,
-  type WebhookReceiver,
-  type WebhookRequest,
-} from './receiver.js';
-export {
-  errorResponse,
-  errorResponseFor,
-  type ReceiverResponse,
-  type ReceiverResponseBody,
-  successResponse,
-} from './responses.js';
-export {
-  createWebhookRouter,
-  type RoutableEventType,
-  type WebhookErrorHandler,
-  type WebhookHandler,
-  WebhookHandlerError,
-  type WebhookRouter,
-} from './router.js';
-export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';
-export type { RouteLabel, Settlement } from './settlement.js';
-export {
-  type SignedWebhook,
-  type SignedWebhookHeaders,
-  type SignWebhookInput,
-  signWebhook,
-} from './sign.js';
-export {
-  createWebhookVerifier,
-  DEFAULT_TOLERANCE_SECONDS,
-  type VerifierOptions,
-  type VerifyWebhookInput,
-  verifyWebhook,
-  type WebhookPayload,
-  type WebhookVerifier,
-} from './verify.js';
+  isWebhookError,
+  type VerificationErrorCode,
+  WebhookConfigError,
+  WebhookError,
+  type WebhookErrorCode,
+  WebhookPayloadError,
+  WebhookVerificationError,
+} from './errors.js';

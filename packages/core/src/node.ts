@@ -13,9 +13,10 @@
  */
 import type { Readable } from 'node:stream';
 import getRawBody from 'raw-body';
+import { bodyTimeout, payloadTooLarge, unreadableBody } from './body-errors.js';
 import { WebhookError } from './errors.js';
-import type { RouteLabel, Settlement } from './settlement.js';
-import type { WebhookPayload } from './verify.js';
+import type { BodyLimits } from './exchange.js';
+import type { WebhookBody } from './verify.js';
 
 export interface RawBodySource {
   /** What a body parser left (`req.body`, `ctx.request.body`). */
@@ -27,8 +28,8 @@ export interface RawBodySource {
   /** The request's `content-type` and `content-length` headers. */
   contentType?: string | undefined;
   contentLength?: string | undefined;
-  /** Largest body in bytes (the receiver's `maxBodyBytes`). */
-  limit: number;
+  /** `maxBodyBytes` and `bodyTimeoutMs`, as the exchange passes them. */
+  limits: BodyLimits;
   /** Framework-specific instructions for `RAW_BODY_UNAVAILABLE`, prefixed with the adapter's name. */
   howToFix: string;
   /** Package name that prefixes messages, e.g. `@composio-webhooks/express`. */
@@ -58,10 +59,11 @@ export function checkCharset(contentType: string | undefined, packageName: strin
   }
 }
 
-export async function readRawBody(source: RawBodySource): Promise<WebhookPayload> {
-  const { parsedBody, rawBody, stream, limit, packageName } = source;
+export async function readRawBody(source: RawBodySource): Promise<WebhookBody> {
+  const { parsedBody, rawBody, stream, packageName } = source;
+  const limit = source.limits.maxBytes;
   checkCharset(source.contentType, packageName);
-  let body: WebhookPayload | undefined;
+  let body: WebhookBody | undefined;
   if (isBytes(parsedBody)) body = parsedBody;
   else if (isBytes(rawBody) || typeof rawBody === 'string') body = rawBody;
   else if (!streamConsumed(stream)) return readStream(source);
@@ -73,33 +75,38 @@ export async function readRawBody(source: RawBodySource): Promise<WebhookPayload
     );
   }
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-  if (size > limit) throw tooLarge(packageName, limit);
+  if (size > limit) throw payloadTooLarge(packageName, limit);
   return body;
 }
 
 async function readStream(source: RawBodySource): Promise<Uint8Array> {
-  const { stream, limit, packageName, contentLength } = source;
+  const { stream, packageName, contentLength } = source;
+  const { maxBytes: limit, timeoutMs } = source.limits;
   const length =
     contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
+  // A declared length over the limit is refused before a byte is read (raw-body checks it first).
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // Stop reading; the answer closes the connection, which ends raw-body's wait.
+      stream.pause();
+      reject(bodyTimeout(packageName, timeoutMs));
+    }, timeoutMs);
+  });
   try {
-    return await getRawBody(stream, length === undefined ? { limit } : { limit, length });
+    return await Promise.race([
+      getRawBody(stream, length === undefined ? { limit } : { limit, length }),
+      timeout,
+    ]);
   } catch (error) {
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') throw tooLarge(packageName, limit, error);
-    throw new WebhookError(
-      'INVALID_PAYLOAD',
-      `[${packageName}] Could not read the request body (${type ?? (error as Error).message}).`,
-      { cause: error },
-    );
+    if (error instanceof WebhookError) throw error;
+    if ((error as { type?: string }).type === 'entity.too.large') {
+      throw payloadTooLarge(packageName, limit, error);
+    }
+    throw unreadableBody(packageName, error);
+  } finally {
+    clearTimeout(timer);
   }
-}
-
-function tooLarge(packageName: string, limit: number, cause?: unknown): WebhookError {
-  return new WebhookError(
-    'PAYLOAD_TOO_LARGE',
-    `[${packageName}] The body is over the ${limit}-byte limit (maxBodyBytes). Raise maxBodyBytes if your triggers send larger payloads.`,
-    cause === undefined ? {} : { cause },
-  );
 }
 
 /** The parts of a Node `ServerResponse` that tell when and how a route answered. */
@@ -111,26 +118,18 @@ export interface AnsweringResponse {
 }
 
 /**
- * For verify-only adapters (Express without a router, Nest's guard): settles an accepted delivery
- * once the user's route has answered on `response` — its status decides (`settle`), and a
- * connection closed before an answer releases the claim.
+ * For verify-only adapters (Express without a router, Nest's guard): resolves once the user's
+ * route has answered on `response` — to its status, or to `'closed'` when the connection closed
+ * before an answer was written.
  */
-export function settleOnResponse(
-  response: AnsweringResponse,
-  acceptance: Pick<Settlement, 'settle'>,
-  label: RouteLabel,
-): void {
-  let settled = false;
-  const settle = (): void => {
-    if (settled) return;
-    settled = true;
-    response.off('finish', settle);
-    response.off('close', settle);
-    // settle() reports store problems itself and does not reject.
-    acceptance
-      .settle(response.writableFinished ? response.statusCode : undefined, label)
-      .catch(() => undefined);
-  };
-  response.once('finish', settle);
-  response.once('close', settle);
+export function observeNodeResponse(response: AnsweringResponse): Promise<number | 'closed'> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('finish', done);
+      response.off('close', done);
+      resolve(response.writableFinished ? response.statusCode : 'closed');
+    };
+    response.once('finish', done);
+    response.once('close', done);
+  });
 }

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { WebhookConfigError } from './errors.js';
 import { ComposioEventType } from './events.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
-import { createWebhookReceiver, type ReceiverOptions, type ReceiverOutcome } from './receiver.js';
+import type { ReceiverOutcome } from './outcome.js';
+import { createWebhookReceiver, type ReceiverOptions } from './receiver.js';
 import { createWebhookRouter, type WebhookRouter } from './router.js';
 import {
   buildConnectionExpired,
@@ -221,16 +222,32 @@ describe('createWebhookReceiver: the status table', () => {
     expect(open.outcomes[0]?.storeError?.code).toBe('STORE_UNAVAILABLE');
   });
 
-  it('a store that fails to record completion still answers 200 (handlers ran) and reports it', async () => {
+  it('a complete() that fails while the store is briefly down is retried with the claim token', async () => {
     const memory = new MemoryIdempotencyStore();
+    let failures = 2;
+    const completed: string[] = [];
     const flaky: IdempotencyStore = {
       claim: (id) => memory.claim(id),
-      complete: () => Promise.reject(new Error('timeout')),
+      complete: async (id, token) => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('timeout');
+        }
+        completed.push(token);
+        await memory.complete(id, token);
+      },
       release: (id, token) => memory.release(id, token),
     };
-    const { receiver, outcomes } = setup({ idempotency: flaky });
-    expect((await receiver.receive(await signed(buildTriggerMessage()))).status).toBe(200);
-    expect(outcomes.map((o) => o.type)).toEqual(['store-unavailable', 'processed']);
+    const { receiver, outcomes, handled } = setup({ idempotency: flaky });
+    const delivery = await signed(buildTriggerMessage());
+    // Handlers ran: 200 at once, and the outcome says so.
+    expect((await receiver.receive(delivery)).status).toBe(200);
+    expect(outcomes.map((o) => o.type)).toEqual(['processed']);
+    // Until the retry lands the claim is still live: a copy is in flight, never re-run.
+    expect((await receiver.receive(delivery)).status).toBe(409);
+    await vi.waitFor(() => expect(completed).toHaveLength(1), { timeout: 3000 });
+    expect((await receiver.receive(delivery)).body).toMatchObject({ duplicate: true });
+    expect(handled).toHaveLength(1);
   });
 
   it('idempotency: false runs handlers for every copy', async () => {

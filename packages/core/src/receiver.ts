@@ -1,70 +1,37 @@
 /**
- * The request → response heart every adapter calls: size limit, verification, dedupe, dispatch,
- * and the status of DESIGN.md's table. `receive` never throws, whatever the request.
+ * The request → response heart every adapter calls: size limit, verification, dedupe, dispatch
+ * with a deadline, and the status table of the README. `receive` never throws, whatever the
+ * request.
  */
-import {
-  isWebhookError,
-  message,
-  WebhookConfigError,
-  WebhookError,
-  type WebhookErrorCode,
-} from './errors.js';
+import { isWebhookError, message, WebhookConfigError, WebhookError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
-import type { WebhookHeaders } from './headers.js';
+import { headerValues, type WebhookHeaders } from './headers.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import { errorResponse, type ReceiverResponse, successResponse } from './responses.js';
 import type { WebhookRouter } from './router.js';
 import {
   clock,
-  createSettlement,
   describe,
   describeError,
   elapsed,
-  type RouteLabel,
-} from './settlement.js';
-import { createWebhookVerifier, type VerifierOptions, type WebhookPayload } from './verify.js';
+  type ReceiverOutcome,
+  type WebhookLogger,
+} from './outcome.js';
+import { createSettlement, type RouteLabel } from './settlement.js';
+import { createWebhookVerifier, type VerifierOptions, type WebhookBody } from './verify.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** How long handlers may run before the delivery is answered 503 (they keep running): 10 s. */
+export const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
+/** How long reading a request body may take before it is answered 408: 10 s. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+export type { WebhookBody };
 
 export interface WebhookRequest {
   /** The raw body exactly as received. */
-  body: WebhookPayload;
+  body: WebhookBody;
   headers: WebhookHeaders;
-}
-
-export type ReceiverOutcomeType =
-  /** Verified and every handler succeeded (200). */
-  | 'processed'
-  /** Verified duplicate of a processed delivery; handlers not called (200). */
-  | 'duplicate'
-  /** Duplicate of a delivery still being processed (409). */
-  | 'in-flight'
-  /** Failed verification, unusable payload, too large, or raw body unavailable (4xx/500). */
-  | 'rejected'
-  /** A handler threw (500); the claim was released so the retry is processed. */
-  | 'handler-failed'
-  /** The idempotency store failed (503, or processed without dedupe when `failOpen`). */
-  | 'store-unavailable';
-
-/** What happened to one request: for logs and metrics. Never holds the secret or the body. */
-export interface ReceiverOutcome {
-  type: ReceiverOutcomeType;
-  status: number;
-  /** `webhook-id`, once verified. */
-  id?: string;
-  eventType?: string;
-  attempt?: number;
-  code?: WebhookErrorCode;
-  /** The detailed error (its message says how to fix the cause). */
-  error?: WebhookError;
-  /** Set when the store failed and the delivery was processed without dedupe (`failOpen`). */
-  storeError?: WebhookError;
-  durationMs: number;
-}
-
-export interface WebhookLogger {
-  warn(message: string, details?: unknown): void;
-  error(message: string, details?: unknown): void;
 }
 
 export interface ReceiverOptions extends VerifierOptions {
@@ -85,6 +52,18 @@ export interface ReceiverOptions extends VerifierOptions {
    * set-up errors, signature failures). Default `console`; `false` for silence.
    */
   logger?: WebhookLogger | false;
+  /**
+   * Handlers that have not settled after this many ms get the delivery answered 503 with
+   * `Retry-After` (default 10 000; `false` = wait forever). They keep running, and the claim stays
+   * held until they settle: success then records the delivery (the retry gets 200 duplicate),
+   * failure releases it (the retry runs it). Keep it below your store's lease.
+   */
+  handlerTimeoutMs?: number | false;
+  /**
+   * Reading a request body may take at most this many ms (default 10 000); a body that has not
+   * fully arrived by then is answered 408 and the connection closed.
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** The result of `accept`: either answer now, or process the delivery and then settle it. */
@@ -108,11 +87,27 @@ export type Acceptance =
        * fails with `HANDLER_FAILED` so Composio's retry is processed.
        */
       settle(status: number | undefined, route?: RouteLabel): Promise<ReceiverResponse>;
+      /** Handlers outlived the deadline: 503 now, the claim held until `pending` settles. */
+      outlive(pending: Promise<unknown>, timeoutMs: number): Promise<ReceiverResponse>;
     };
+
+type Accepted = Extract<Acceptance, { accepted: true }>;
 
 export interface WebhookReceiver {
   /** Verify, dedupe, dispatch to the router and answer. Never throws. */
   receive(request: WebhookRequest): Promise<ReceiverResponse>;
+  /**
+   * Runs the router's handlers for an accepted delivery under `handlerTimeoutMs` and settles it:
+   * 200, 500 (released) or 503 at the deadline (held until the handlers settle). Never throws.
+   */
+  run(acceptance: Accepted): Promise<ReceiverResponse>;
+  /**
+   * What can be refused from the headers alone, before any body byte is read: missing
+   * signature headers, a malformed or stale timestamp, no `v1,` signature, a compressed body.
+   */
+  precheck(headers: WebhookHeaders): WebhookError | undefined;
+  /** `bodyTimeoutMs`, for adapters reading the body. */
+  readonly bodyTimeoutMs: number;
   /**
    * Verify and claim without dispatching (verify-only adapters): the caller runs its own handler
    * and then calls `complete()` or `fail(error)`. Never throws.
@@ -149,6 +144,8 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     );
   }
   const store = resolveStore(options.idempotency);
+  const handlerTimeoutMs = checkHandlerTimeout(options.handlerTimeoutMs, store);
+  const bodyTimeoutMs = positiveMs(options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs');
   const failOpen = options.failOpen === true;
   const logger = options.logger === undefined ? console : options.logger;
   const onOutcome = options.onOutcome;
@@ -209,7 +206,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
           ),
         );
       }
-      delivery = await verifier.verify(body as WebhookPayload, request?.headers ?? {});
+      delivery = await verifier.verify(body as WebhookBody, request?.headers ?? {});
     } catch (error) {
       return rejected(error, started);
     }
@@ -259,23 +256,55 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     return {
       accepted: true,
       delivery,
-      ...createSettlement({ delivery, store, token, storeError, started, report }),
+      ...createSettlement({ delivery, store, token, storeError, started, report, logger }),
     };
+  }
+
+  async function run(acceptance: Accepted): Promise<ReceiverResponse> {
+    const dispatching = router.dispatch(acceptance.delivery);
+    if (handlerTimeoutMs === false) {
+      try {
+        await dispatching;
+      } catch (error) {
+        return acceptance.fail(error);
+      }
+      return acceptance.complete();
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, handlerTimeoutMs, TIMED_OUT);
+    });
+    let result: unknown;
+    try {
+      result = await Promise.race([dispatching, deadline]);
+    } catch (error) {
+      return acceptance.fail(error);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (result !== TIMED_OUT) return acceptance.complete();
+    return acceptance.outlive(dispatching, handlerTimeoutMs);
   }
 
   return {
     maxBodyBytes,
+    bodyTimeoutMs,
     accept,
+    run,
+    precheck(headers) {
+      try {
+        checkEncoding(headers);
+        verifier.checkHeaders(headers ?? {});
+        return undefined;
+      } catch (error) {
+        return asWebhookError(error);
+      }
+    },
     async receive(request) {
       try {
         const acceptance = await accept(request);
         if (!acceptance.accepted) return acceptance.response;
-        try {
-          await router.dispatch(acceptance.delivery);
-        } catch (error) {
-          return await acceptance.fail(error);
-        }
-        return await acceptance.complete();
+        return await run(acceptance);
       } catch (error) {
         // Only reachable through a bug or a throwing custom store/router: still answer.
         return errorResponse(error);
@@ -285,6 +314,57 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       return (rejected(error, clock()) as { response: ReceiverResponse }).response;
     },
   };
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Composio sends identity-encoded JSON. A compressed body is refused the same way on every
+ * adapter (415), whether or not a framework would have inflated it: the signature covers the
+ * bytes as sent, and inflating untrusted input before verifying it is a decompression-bomb risk.
+ */
+function checkEncoding(headers: WebhookHeaders): void {
+  const values = headerValues(headers ?? {}, 'content-encoding');
+  for (const value of values) {
+    for (const coding of value.split(',')) {
+      const name = coding.trim().toLowerCase();
+      if (name !== '' && name !== 'identity') {
+        throw new WebhookError(
+          'UNSUPPORTED_ENCODING',
+          message(
+            `Content-Encoding "${name}" is not accepted: Composio sends identity-encoded JSON and signs the bytes as sent. A proxy that compresses requests must skip this route.`,
+          ),
+        );
+      }
+    }
+  }
+}
+
+function checkHandlerTimeout(
+  value: unknown,
+  store: IdempotencyStore | undefined,
+): number | false {
+  if (value === false) return false;
+  const timeout = positiveMs(value, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeoutMs');
+  const lease = store?.leaseMs;
+  if (value !== undefined && typeof lease === 'number' && timeout >= lease) {
+    throw new WebhookConfigError(
+      message(
+        `handlerTimeoutMs (${timeout} ms) must be shorter than the idempotency store's leaseMs (${lease} ms), or a copy could run while the first run is still being answered. Lower handlerTimeoutMs or raise the store's leaseMs.`,
+      ),
+    );
+  }
+  return timeout;
+}
+
+function positiveMs(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new WebhookConfigError(
+      message(`${name} must be a positive number of milliseconds, got ${String(value)}.`),
+    );
+  }
+  return value;
 }
 
 function resolveStore(idempotency: ReceiverOptions['idempotency']): IdempotencyStore | undefined {
@@ -305,7 +385,7 @@ function resolveStore(idempotency: ReceiverOptions['idempotency']): IdempotencyS
   return idempotency;
 }
 
-function byteLengthOver(body: WebhookPayload, max: number): boolean {
+function byteLengthOver(body: WebhookBody, max: number): boolean {
   if (typeof body !== 'string') return body.byteLength > max;
   // A UTF-16 code unit is 1 to 3 UTF-8 bytes: only measure when the bounds do not decide.
   if (body.length > max) return true;
@@ -313,7 +393,8 @@ function byteLengthOver(body: WebhookPayload, max: number): boolean {
   return encoder.encode(body).byteLength > max;
 }
 
-function asWebhookError(error: unknown): WebhookError {
+/** Any thrown value as a `WebhookError` (unexpected ones become `HANDLER_FAILED`). */
+export function asWebhookError(error: unknown): WebhookError {
   if (isWebhookError(error)) return error;
   return new WebhookError('HANDLER_FAILED', message(`Unexpected error: ${describeError(error)}`), {
     cause: error,

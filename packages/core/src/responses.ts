@@ -28,12 +28,17 @@ const PUBLIC_MESSAGES: Readonly<Record<WebhookErrorCode, string>> = {
   STORE_UNAVAILABLE: 'The idempotency store is unavailable; retry later.',
   RAW_BODY_UNAVAILABLE: 'The server could not read the raw webhook body.',
   INVALID_CONFIG: 'The webhook endpoint is misconfigured.',
+  METHOD_NOT_ALLOWED: 'Composio delivers webhooks with POST.',
+  UNSUPPORTED_ENCODING: 'Compressed webhook bodies are not accepted; send identity encoding.',
+  BODY_TIMEOUT: 'The request body did not arrive in time.',
+  HANDLER_TIMEOUT: 'The webhook handler is still running; retry later.',
 };
 
 /** Seconds after which a 409/503 is worth retrying. */
 const RETRY_AFTER: Partial<Record<WebhookErrorCode, string>> = {
   DUPLICATE_IN_FLIGHT: '5',
   STORE_UNAVAILABLE: '5',
+  HANDLER_TIMEOUT: '30',
 };
 
 export function successResponse(id: string, duplicate = false): ReceiverResponse {

@@ -7,9 +7,9 @@ import { message, WebhookConfigError, WebhookError } from './errors.js';
 import {
   type ComposioEvent,
   type ComposioEventOf,
-  ComposioEventType,
+  WebhookEventType,
   isKnownEventType,
-  type KnownComposioEventType,
+  type KnownWebhookEventType,
   type TriggerMessageEvent,
   type UnknownComposioEvent,
   type WebhookDelivery,
@@ -27,7 +27,7 @@ export type WebhookErrorHandler = (
 ) => unknown | Promise<unknown>;
 
 /** Event types `on` accepts: the known ones (autocompleted) or any other `composio.*` type. */
-export type RoutableEventType = KnownComposioEventType | `composio.${string}`;
+export type RoutableEventType = KnownWebhookEventType | `composio.${string}`;
 
 /** Handler failures of one delivery, `AggregateError`-style. Status 500: Composio retries. */
 export class WebhookHandlerError extends WebhookError {
@@ -98,7 +98,7 @@ export function createWebhookRouter(): WebhookRouter {
     const found: StoredHandler[] = [];
     const typed = byType.get(event.type);
     if (typed) found.push(...typed);
-    if (event.type === ComposioEventType.TriggerMessage) {
+    if (event.type === WebhookEventType.TRIGGER_MESSAGE) {
       const slugged = bySlug.get(event.metadata.trigger_slug);
       if (slugged) found.push(...slugged);
     } else if (!isKnownEventType(event.type)) {
@@ -116,7 +116,7 @@ export function createWebhookRouter(): WebhookRouter {
         if (typeof t !== 'string' || !t.startsWith('composio.')) {
           throw new WebhookConfigError(
             message(
-              `router.on(${JSON.stringify(t)}): event types start with "composio." (use ComposioEventType.TriggerMessage, …); to route on a trigger slug use router.onTrigger(${JSON.stringify(t)}, handler).`,
+              `router.on(${JSON.stringify(t)}): event types start with "composio." (use WebhookEventType.TRIGGER_MESSAGE, …); to route on a trigger slug use router.onTrigger(${JSON.stringify(t)}, handler).`,
             ),
           );
         }

@@ -3,8 +3,9 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { MemoryIdempotencyStore } from './idempotency.js';
-import { settleOnResponse } from './node.js';
-import { type Acceptance, createWebhookReceiver, type ReceiverOutcome } from './receiver.js';
+import { observeNodeResponse } from './node.js';
+import type { ReceiverOutcome } from './outcome.js';
+import { type Acceptance, createWebhookReceiver } from './receiver.js';
 import { createWebhookRouter } from './router.js';
 import { buildTriggerMessage, signWebhook } from './testing.js';
 
@@ -77,12 +78,14 @@ describe('acceptance.settle(status)', () => {
   });
 });
 
-describe('settleOnResponse (Node responses)', () => {
+describe('observeNodeResponse (Node responses)', () => {
   it('settles from the status once a real HTTP response finishes', async () => {
     const { receiver, delivery, accept } = await setup();
     const acceptance = await accept();
     const server = createServer((_req, res) => {
-      settleOnResponse(res, acceptance, { route: 'the test route' });
+      observeNodeResponse(res).then((answer) =>
+        acceptance.settle(answer === 'closed' ? undefined : answer, { route: 'the test route' }),
+      );
       res.statusCode = 202;
       res.end('queued');
     });
@@ -109,10 +112,12 @@ describe('settleOnResponse (Node responses)', () => {
       statusCode: 200,
       writableFinished: false,
     });
-    settleOnResponse(response, acceptance, {
-      packageName: '@composio-webhooks/test',
-      route: 'the route',
-    });
+    observeNodeResponse(response).then((answer) =>
+      acceptance.settle(answer === 'closed' ? undefined : answer, {
+        packageName: '@composio-webhooks/test',
+        route: 'the route',
+      }),
+    );
     response.emit('close');
     response.emit('finish'); // late events change nothing
     await expect.poll(() => outcomes.at(-1)?.type).toBe('handler-failed');

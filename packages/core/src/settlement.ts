@@ -1,13 +1,25 @@
 /**
  * Settling an accepted delivery: record it as processed after success, release its claim after a
- * failure (so Composio's retry is processed), or decide from the status a verify-only adapter's
- * own route answered. Every adapter settles through here, so the rule lives once.
+ * failure (so Composio's retry is processed), hold it past the handler deadline, or decide from
+ * the status a verify-only adapter's own route answered. Every adapter settles through here, so
+ * the rule lives once.
  */
 import { isWebhookError, message, WebhookError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
-import type { IdempotencyStore } from './idempotency.js';
-import type { ReceiverOutcome } from './receiver.js';
-import { errorResponse, type ReceiverResponse, successResponse } from './responses.js';
+import { DEFAULT_LEASE_MS, type IdempotencyStore } from './idempotency.js';
+import {
+  describe,
+  describeError,
+  elapsed,
+  type ReceiverOutcome,
+  type WebhookLogger,
+} from './outcome.js';
+import {
+  errorResponse,
+  errorResponseFor,
+  type ReceiverResponse,
+  successResponse,
+} from './responses.js';
 
 /** How a verify-only adapter names the route it hands deliveries to, for failure messages. */
 export interface RouteLabel {
@@ -25,43 +37,108 @@ export interface SettlementContext {
   storeError: WebhookError | undefined;
   started: number;
   report: (outcome: ReceiverOutcome) => void;
+  logger: WebhookLogger | false;
 }
 
 export interface Settlement {
   complete(): Promise<ReceiverResponse>;
   fail(error: unknown): Promise<ReceiverResponse>;
   settle(status: number | undefined, label?: RouteLabel): Promise<ReceiverResponse>;
+  /**
+   * The handlers outlived `timeoutMs`: resolves at once to the 503 answer, keeps the claim held
+   * (renewed) while `pending` runs, then completes or releases it.
+   */
+  outlive(pending: Promise<unknown>, timeoutMs: number): Promise<ReceiverResponse>;
 }
 
+/**
+ * Delays of the background retries of a `complete()` that failed (the store was briefly down):
+ * about 30 s in all, so a short outage does not make a retry run handlers that succeeded.
+ */
+export const COMPLETE_RETRY_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000, 8000, 15000];
+
 export function createSettlement(context: SettlementContext): Settlement {
-  const { delivery, store, token, storeError, started, report } = context;
+  const { delivery, store, token, storeError, started, report, logger } = context;
   let settled = false;
+  const owned = store !== undefined && token !== undefined;
+
+  function storeFailed(status: number, text: string, cause: unknown): void {
+    const error = new WebhookError('STORE_UNAVAILABLE', message(text), { cause });
+    report({
+      type: 'store-unavailable',
+      status,
+      code: error.code,
+      error,
+      durationMs: elapsed(started),
+      ...describe(delivery),
+    });
+  }
+
+  /** Records the delivery as processed, retrying in the background while the store is down. */
+  async function record(): Promise<void> {
+    if (!owned) return;
+    try {
+      await store.complete(delivery.id, token);
+      return;
+    } catch (cause) {
+      if (logger) {
+        logger.warn(
+          message(
+            `The idempotency store failed to record ${delivery.id} as processed (${describeError(cause)}); retrying in the background.`,
+          ),
+        );
+      }
+    }
+    retryComplete(0);
+  }
+
+  function retryComplete(attempt: number): void {
+    const delay = COMPLETE_RETRY_DELAYS_MS[attempt];
+    if (delay === undefined) {
+      storeFailed(
+        200,
+        `The idempotency store failed to record ${delivery.id} as processed after ${COMPLETE_RETRY_DELAYS_MS.length + 1} tries; a later duplicate may be processed again once the claim's lease lapses.`,
+        undefined,
+      );
+      return;
+    }
+    const timer = setTimeout(() => {
+      (store as IdempotencyStore).complete(delivery.id, token as string).then(
+        () => undefined,
+        () => retryComplete(attempt + 1),
+      );
+    }, delay);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  async function releaseClaim(status: number): Promise<void> {
+    if (!owned) return;
+    try {
+      await store.release(delivery.id, token);
+    } catch (cause) {
+      storeFailed(
+        status,
+        `The idempotency store failed to release ${delivery.id}; the retry is processed once the lease expires.`,
+        cause,
+      );
+    }
+  }
+
+  function handlerError(failure: unknown): WebhookError {
+    return isWebhookError(failure)
+      ? failure
+      : new WebhookError(
+          'HANDLER_FAILED',
+          message(`The handler for ${delivery.id} failed: ${describeError(failure)}`),
+          { cause: failure },
+        );
+  }
+
   const settlement: Settlement = {
     async complete() {
       if (settled) return successResponse(delivery.id);
       settled = true;
-      if (store && token !== undefined) {
-        try {
-          await store.complete(delivery.id, token);
-        } catch (cause) {
-          // Handlers ran: still 200. The lease expires and a later duplicate may run again.
-          const error = new WebhookError(
-            'STORE_UNAVAILABLE',
-            message(
-              `The idempotency store failed to record ${delivery.id} as processed; a later duplicate may be processed again.`,
-            ),
-            { cause },
-          );
-          report({
-            type: 'store-unavailable',
-            status: 200,
-            code: error.code,
-            error,
-            durationMs: elapsed(started),
-            ...describe(delivery),
-          });
-        }
-      }
+      await record();
       report({
         type: 'processed',
         status: 200,
@@ -72,37 +149,11 @@ export function createSettlement(context: SettlementContext): Settlement {
       return successResponse(delivery.id);
     },
     async fail(failure) {
-      const error = isWebhookError(failure)
-        ? failure
-        : new WebhookError(
-            'HANDLER_FAILED',
-            message(`The handler for ${delivery.id} failed: ${describeError(failure)}`),
-            { cause: failure },
-          );
+      const error = handlerError(failure);
       const response = errorResponse(error);
       if (settled) return response;
       settled = true;
-      if (store && token !== undefined) {
-        try {
-          await store.release(delivery.id, token);
-        } catch (cause) {
-          const storeError = new WebhookError(
-            'STORE_UNAVAILABLE',
-            message(
-              `The idempotency store failed to release ${delivery.id}; the retry is processed once the lease expires.`,
-            ),
-            { cause },
-          );
-          report({
-            type: 'store-unavailable',
-            status: response.status,
-            code: storeError.code,
-            error: storeError,
-            durationMs: elapsed(started),
-            ...describe(delivery),
-          });
-        }
-      }
+      await releaseClaim(response.status);
       report({
         type: 'handler-failed',
         status: response.status,
@@ -129,24 +180,79 @@ export function createSettlement(context: SettlementContext): Settlement {
         ),
       );
     },
+    async outlive(pending, timeoutMs) {
+      settled = true;
+      const error = new WebhookError(
+        'HANDLER_TIMEOUT',
+        message(
+          `The handlers of ${delivery.event.type} delivery ${delivery.id} did not settle within handlerTimeoutMs (${timeoutMs} ms); answered 503 so Composio retries later. They keep running and the delivery stays claimed until they settle.`,
+        ),
+      );
+      const response = errorResponseFor('HANDLER_TIMEOUT');
+      report({
+        type: 'timed-out',
+        status: response.status,
+        code: error.code,
+        error,
+        durationMs: elapsed(started),
+        ...describe(delivery),
+      });
+      const stopRenewing = owned ? keepClaimed() : () => undefined;
+      pending.then(
+        async () => {
+          stopRenewing();
+          await record();
+          report({
+            type: 'processed',
+            status: 200,
+            durationMs: elapsed(started),
+            late: true,
+            ...describe(delivery),
+          });
+        },
+        async (failure) => {
+          stopRenewing();
+          const late = handlerError(failure);
+          await releaseClaim(late.status);
+          report({
+            type: 'handler-failed',
+            status: late.status,
+            code: late.code,
+            error: late,
+            durationMs: elapsed(started),
+            late: true,
+            ...describe(delivery),
+          });
+        },
+      );
+      return response;
+    },
   };
+
+  /** Renews the claim every third of its lease until stopped. */
+  function keepClaimed(): () => void {
+    const s = store as IdempotencyStore;
+    if (typeof s.renew !== 'function') return () => undefined;
+    const every = Math.max(50, Math.floor((s.leaseMs ?? DEFAULT_LEASE_MS) / 3));
+    const timer = setInterval(() => {
+      (s.renew as NonNullable<IdempotencyStore['renew']>)
+        .call(s, delivery.id, token as string)
+        .then(
+          (held) => {
+            if (!held && logger) {
+              logger.warn(
+                message(
+                  `Lost the claim of ${delivery.id} while its handlers were still running (its lease lapsed); a copy may run concurrently. Raise the store's leaseMs.`,
+                ),
+              );
+            }
+          },
+          () => undefined,
+        );
+    }, every);
+    (timer as { unref?: () => void }).unref?.();
+    return () => clearInterval(timer);
+  }
+
   return settlement;
-}
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-export function describe(delivery: WebhookDelivery | undefined): Partial<ReceiverOutcome> {
-  if (!delivery) return {};
-  const described: Partial<ReceiverOutcome> = { id: delivery.id, eventType: delivery.event.type };
-  if (delivery.attempt !== undefined) described.attempt = delivery.attempt;
-  return described;
-}
-
-export const clock = (): number =>
-  globalThis.performance ? globalThis.performance.now() : Date.now();
-
-export function elapsed(started: number): number {
-  return clock() - started;
 }

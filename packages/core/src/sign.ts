@@ -3,7 +3,7 @@
  * body string and the headers to send with it.
  */
 import { message, WebhookConfigError } from './errors.js';
-import type { PayloadVersion } from './events.js';
+import type { WebhookVersion } from './events.js';
 import { HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, HEADER_VERSION } from './headers.js';
 import { type CryptoBackend, encodeBase64 } from './hmac.js';
 import { prepareSecrets, type SecretFormat } from './secrets.js';
@@ -27,7 +27,7 @@ export type SignedWebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-  'x-composio-webhook-version': PayloadVersion;
+  'x-composio-webhook-version': WebhookVersion;
   'content-type': 'application/json';
 };
 
@@ -79,7 +79,7 @@ export async function signWebhook(input: SignWebhookInput): Promise<SignedWebhoo
   };
 }
 
-function versionOf(object: Record<string, unknown> | undefined): PayloadVersion {
+function versionOf(object: Record<string, unknown> | undefined): WebhookVersion {
   if (object === undefined) return 'V3';
   if (typeof object.type === 'string' && object.type.startsWith('composio.')) return 'V3';
   if (typeof object.trigger_name === 'string') return 'V1';

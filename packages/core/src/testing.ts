@@ -9,7 +9,7 @@
  * ```
  */
 import {
-  ComposioEventType,
+  WebhookEventType,
   type ConnectedAccount,
   type ConnectionExpiredEvent,
   type TriggerData,
@@ -17,6 +17,14 @@ import {
   type TriggerMessageEvent,
 } from './events.js';
 
+export {
+  CONFORMANCE_OPTIONS,
+  CONFORMANCE_PATHS,
+  type ConformanceApp,
+  type ConformanceBehaviour,
+  type ConformanceRun,
+  createConformanceApp,
+} from './conformance-app.js';
 export {
   type SignedWebhook,
   type SignedWebhookHeaders,
@@ -60,7 +68,7 @@ export function buildTriggerMessage<S extends string = 'GITHUB_COMMIT_EVENT'>(
   const slug = (input.slug ?? 'GITHUB_COMMIT_EVENT') as S;
   return {
     id: input.id ?? messageId(),
-    type: ComposioEventType.TriggerMessage,
+    type: WebhookEventType.TRIGGER_MESSAGE,
     timestamp: input.timestamp ?? new Date().toISOString(),
     metadata: {
       log_id: shortId('log'),
@@ -112,7 +120,7 @@ export function buildConnectionExpired(input: ConnectionExpiredInput = {}): Conn
   };
   return {
     id: input.id ?? messageId(),
-    type: ComposioEventType.ConnectionExpired,
+    type: WebhookEventType.CONNECTION_EXPIRED,
     timestamp: input.timestamp ?? now,
     metadata: { project_id: 'pr_your-project-id', org_id: 'ok_your-org-id', ...input.metadata },
     data,
@@ -133,7 +141,7 @@ export function buildTriggerDisabled(input: TriggerDisabledInput = {}): TriggerD
   const now = new Date().toISOString();
   return {
     id: input.id ?? messageId(),
-    type: ComposioEventType.TriggerDisabled,
+    type: WebhookEventType.TRIGGER_DISABLED,
     timestamp: input.timestamp ?? now,
     metadata: { project_id: 'pr_your-project-id', ...input.metadata },
     data: {

@@ -36,18 +36,26 @@ export interface VerifierOptions {
   crypto?: CryptoBackend;
 }
 
-export type WebhookPayload = string | Uint8Array;
+/** The raw body of a delivery, exactly as received. */
+export type WebhookBody = string | Uint8Array;
+/** @deprecated Use `WebhookBody`. */
+export type WebhookPayload = WebhookBody;
 
 export interface VerifyWebhookInput extends VerifierOptions {
   /** The raw body, exactly as received. Never re-serialized JSON. */
-  payload: WebhookPayload;
+  payload: WebhookBody;
   headers: WebhookHeaders;
   secret: string | readonly string[];
 }
 
 export interface WebhookVerifier {
   /** Verifies a delivery and returns it typed; rejects with a `WebhookError`. */
-  verify(payload: WebhookPayload, headers: WebhookHeaders): Promise<WebhookDelivery>;
+  verify(payload: WebhookBody, headers: WebhookHeaders): Promise<WebhookDelivery>;
+  /**
+   * The checks that need no body: the three headers present, the timestamp well-formed and within
+   * the tolerance, at least one `v1,` signature. Throws the `WebhookError` `verify` would.
+   */
+  checkHeaders(headers: WebhookHeaders): void;
 }
 
 interface CheckedHeaders {
@@ -78,7 +86,12 @@ function verifierFor(
 ): WebhookVerifier {
   const sync = prepared.keys.every((key) => key.sync);
   const verify = sync ? verifySync : verifyAsync;
-  return { verify: (payload, headers) => verify(prepared, tolerance, now, payload, headers) };
+  return {
+    verify: (payload, headers) => verify(prepared, tolerance, now, payload, headers),
+    checkHeaders(headers) {
+      plainRecord(headers, tolerance, now) ?? readHeaders(headers, tolerance, now);
+    },
+  };
 }
 
 /** node:crypto: everything runs synchronously, the result is wrapped in a promise once. */
@@ -86,7 +99,7 @@ function verifySync(
   prepared: PreparedSecrets,
   tolerance: number,
   now: () => number,
-  payload: WebhookPayload,
+  payload: WebhookBody,
   headers: WebhookHeaders,
 ): Promise<WebhookDelivery> {
   try {
@@ -112,7 +125,7 @@ async function verifyAsync(
   prepared: PreparedSecrets,
   tolerance: number,
   now: () => number,
-  payload: WebhookPayload,
+  payload: WebhookBody,
   headers: WebhookHeaders,
 ): Promise<WebhookDelivery> {
   const checked = checkRequest(payload, headers, tolerance, now);
@@ -128,7 +141,7 @@ async function verifyAsync(
 function finish(
   headers: WebhookHeaders,
   checked: CheckedHeaders,
-  payload: WebhookPayload,
+  payload: WebhookBody,
 ): WebhookDelivery {
   const parsed = parsePayload(payload, checked);
   const delivery: WebhookDelivery = {
@@ -149,7 +162,7 @@ function finish(
 }
 
 function checkRequest(
-  payload: WebhookPayload,
+  payload: WebhookBody,
   headers: WebhookHeaders,
   tolerance: number,
   now: () => number,

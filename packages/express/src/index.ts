@@ -1,32 +1,7 @@
 /**
- * `@composio-webhooks/express`: receive Composio webhooks in Express 4 and 5.
- *
- * The core pieces an Express app needs are re-exported, so one import is enough:
- * `import { composioWebhook, createWebhookRouter } from '@composio-webhooks/express'`.
+ * `@composio-webhooks/express`: receive Composio webhooks in Express 4 and 5. Everything of
+ * `@composio-webhooks/core` is re-exported, so one import is enough (and
+ * `declare module '@composio-webhooks/express'` augments `TriggerPayloads`).
  */
-
-export {
-  type ComposioEvent,
-  ComposioEventType,
-  type ConnectionExpiredEvent,
-  createWebhookRouter,
-  type IdempotencyStore,
-  isWebhookError,
-  MemoryIdempotencyStore,
-  type ReceiverOutcome,
-  type TriggerDisabledEvent,
-  type TriggerMessageEvent,
-  type UnknownComposioEvent,
-  type WebhookDelivery,
-  WebhookError,
-  type WebhookErrorCode,
-  WebhookEventType,
-  WebhookHandlerError,
-  type WebhookRouter,
-} from '@composio-webhooks/core';
-export { keepRawBody } from './body.js';
-export {
-  type ComposioWebhookErrorMode,
-  type ComposioWebhookOptions,
-  composioWebhook,
-} from './middleware.js';
+export * from '@composio-webhooks/core';
+export { type ComposioWebhookOptions, composioWebhook, keepRawBody } from './middleware.js';

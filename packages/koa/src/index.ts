@@ -1,22 +1,9 @@
-// The core API a Koa app needs, so one import is enough.
-export {
-  type ComposioEvent,
-  ComposioEventType,
-  type ConnectionExpiredEvent,
-  createWebhookRouter,
-  type IdempotencyStore,
-  isWebhookError,
-  MemoryIdempotencyStore,
-  type ReceiverOutcome,
-  type TriggerDisabledEvent,
-  type TriggerMessageEvent,
-  type TriggerPayloads,
-  type UnknownComposioEvent,
-  type WebhookDelivery,
-  WebhookError,
-  WebhookEventType,
-  type WebhookRouter,
-} from '@composio-webhooks/core';
+/**
+ * `@composio-webhooks/koa`: receive Composio webhooks in Koa 2 and 3. Everything of
+ * `@composio-webhooks/core` is re-exported, so one import is enough (and
+ * `declare module '@composio-webhooks/koa'` augments `TriggerPayloads`).
+ */
+export * from '@composio-webhooks/core';
 export {
   type ComposioState,
   type ComposioWebhookOptions,

@@ -1,0 +1,35 @@
+/**
+ * `@composio-webhooks/core/adapter`: what only adapters and stores need. Users import from the
+ * package root (or from their adapter, which re-exports it).
+ *
+ * An adapter builds one exchange per instance with `createExchange(options, description)` and,
+ * per request, passes the method, path, headers, a body reader and (verify-only) a hand-over;
+ * then writes the `ExchangeResult` the framework's way. Every decision is the exchange's.
+ */
+export { payloadTooLarge } from './body-errors.js';
+export { message, WEBHOOK_ERROR_STATUS } from './errors.js';
+export {
+  type AdapterDescription,
+  type BodyLimits,
+  createExchange,
+  type ExchangeRequest,
+  type ExchangeResult,
+  normalizePath,
+  type RouteAnswer,
+  type WebhookExchange,
+} from './exchange.js';
+export {
+  HEADER_ATTEMPT,
+  HEADER_ID,
+  HEADER_SIGNATURE,
+  HEADER_TIMESTAMP,
+  HEADER_VERSION,
+  type HeaderRecord,
+  type HeadersLike,
+} from './headers.js';
+export { newClaimToken, resolveTimings } from './idempotency.js';
+export { normalizePayload, type ParsedPayload } from './parse.js';
+export { type Acceptance, asWebhookError } from './receiver.js';
+export { errorResponse, errorResponseFor, successResponse } from './responses.js';
+export type { RouteLabel, Settlement } from './settlement.js';
+export { readWebBody, type WebBodySource } from './web-body.js';

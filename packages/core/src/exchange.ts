@@ -1,0 +1,276 @@
+/**
+ * The whole HTTP exchange of a webhook request, written once for every adapter and both modes:
+ *
+ * 1. Is the request ours? (`POST`, and `path` when a middleware adapter was given one.)
+ * 2. Read the exact raw body (the adapter says where it is).
+ * 3. Verify, size-check, dedupe (core's receiver).
+ * 4. Router mode: dispatch to the handlers and answer. Verify-only mode: hand the delivery to the
+ *    user's route, observe its answer and settle from it (the one settle rule below).
+ *
+ * An adapter supplies only what its framework differs in: the method, path and headers, how to
+ * read the body, how to hand over (verify-only), and then writes the `ExchangeResult` its way.
+ *
+ * The settle rule (verify-only mode): the route answered 2xx → processed (a copy then gets 200
+ * duplicate); any other status, a closed connection or a throw → the claim is released so
+ * Composio's retry is processed; the route passed the request on without answering (Koa's
+ * `await next()` with nothing set) → processed, and the exchange answers 200 itself.
+ */
+import { type WebhookError, WebhookConfigError } from './errors.js';
+import type { WebhookDelivery } from './events.js';
+import type { WebhookHeaders } from './headers.js';
+import {
+  asWebhookError,
+  createWebhookReceiver,
+  type ReceiverOptions,
+  type WebhookBody,
+  type WebhookReceiver,
+} from './receiver.js';
+import { createWebhookRouter, type WebhookRouter } from './router.js';
+import { errorResponseFor, type ReceiverResponse } from './responses.js';
+
+/** The options every adapter takes, with one meaning everywhere. */
+export interface AdapterOptions extends Omit<ReceiverOptions, 'router'> {
+  /**
+   * With a router the adapter verifies, dedupes, dispatches to your handlers and answers itself.
+   * Without one (verify-only mode) it verifies and claims the delivery, hands it to your route
+   * and settles it from your route's answer (2xx = processed; anything else = retried).
+   */
+  router?: WebhookRouter;
+  /**
+   * Where the webhook is served, e.g. `'/webhooks/composio'`. Middleware adapters (Express, Koa,
+   * Hono) only take `POST` requests to this path and pass every other request on; adapters that
+   * register their own route (Nest, Fastify) serve it there. A missing leading `/` is added and a
+   * trailing `/` is ignored.
+   */
+  path?: string;
+  /**
+   * Called with every request the adapter refuses before your handlers or route run (bad
+   * signature, stale timestamp, too large, in flight, store down, …). Return to let the adapter
+   * answer with the documented status and JSON body; throw (e.g. `throw refusal.error`) to hand
+   * the refusal to your framework's error handling instead.
+   */
+  onRefusal?: (refusal: WebhookRefusal) => void | Promise<void>;
+}
+
+/** A request the adapter refused, and the answer it gives unless `onRefusal` throws. */
+export interface WebhookRefusal {
+  /** Why (`code`, `status`; its message says how to fix the cause). */
+  error: WebhookError;
+  /** The documented answer: status, JSON body, headers. */
+  response: ReceiverResponse;
+}
+
+/** How the user's route answered a handed-over delivery (verify-only mode). */
+export type RouteAnswer =
+  /** The status the route answered with. */
+  | number
+  /** The route passed the request on without answering (e.g. Koa: nothing set after `next()`). */
+  | 'unanswered'
+  /** The connection closed before the route answered. */
+  | 'closed';
+
+/** One request, as the adapter sees it. */
+export interface ExchangeRequest {
+  method: string;
+  /** The request path without the query string (used when `path` is set on a middleware adapter). */
+  path?: string;
+  headers: WebhookHeaders;
+  /**
+   * The exact raw body, read within `limits`; rejects with a `WebhookError` (413 over
+   * `maxBytes`, 408 after `timeoutMs`, 400 unreadable, 500 `RAW_BODY_UNAVAILABLE`).
+   */
+  body(limits: BodyLimits): Promise<WebhookBody>;
+  /**
+   * Verify-only mode: give the delivery to the user's route and resolve to its answer. A
+   * rejection is the route's own error: the claim is released and the error is handed back.
+   */
+  handOver?(delivery: WebhookDelivery): Promise<RouteAnswer>;
+}
+
+/** How much body an adapter may read, and for how long. */
+export interface BodyLimits {
+  /** `maxBodyBytes`: more is answered 413 without reading the rest. */
+  maxBytes: number;
+  /** `bodyTimeoutMs`: a body still arriving after this is answered 408. */
+  timeoutMs: number;
+}
+
+/** What the adapter does next. */
+export type ExchangeResult =
+  /** Not a webhook request for us: pass it on (`next()`). */
+  | { type: 'pass' }
+  /** Write this answer. */
+  | { type: 'respond'; response: ReceiverResponse }
+  /** The user's route answered (verify-only mode): nothing more to write. */
+  | { type: 'handed-over' }
+  /** The user's route threw; its claim was released. Propagate `error` the framework's way. */
+  | { type: 'route-failed'; error: unknown; response: ReceiverResponse };
+
+/** How an adapter describes itself to the exchange. */
+export interface AdapterDescription {
+  /** Prefix of messages, e.g. `@composio-webhooks/express`. */
+  packageName: string;
+  /**
+   * `'middleware'`: sits in a chain (Express, Koa, Hono): requests that are not `POST` (to
+   * `path`, when set) are passed on. `'route'`: owns its route (Web handler, Fastify, Nest):
+   * other methods are answered 405 with `Allow: POST`.
+   */
+  kind: 'middleware' | 'route';
+  /** How failure messages name the user's route in verify-only mode. */
+  route?: string;
+}
+
+export interface WebhookExchange {
+  /** Runs one request through the exchange. Rejects only when `onRefusal` throws. */
+  handle(request: ExchangeRequest): Promise<ExchangeResult>;
+  /** True without a router: deliveries are handed to the user's route. */
+  readonly verifyOnly: boolean;
+  /** The normalised `path` option, if any. */
+  readonly path: string | undefined;
+  readonly receiver: WebhookReceiver;
+}
+
+const PASS: ExchangeResult = { type: 'pass' };
+/** Refusals after which the rest of the body is not read: the connection is closed instead. */
+const CLOSE_AFTER: ReadonlySet<string> = new Set(['PAYLOAD_TOO_LARGE', 'BODY_TIMEOUT']);
+
+function closing(response: ReceiverResponse): ReceiverResponse {
+  return { ...response, headers: { ...response.headers, connection: 'close' } };
+}
+const HANDED_OVER: ExchangeResult = { type: 'handed-over' };
+
+/**
+ * Builds the exchange of one adapter instance. Options are validated here, at start-up:
+ * configuration mistakes throw `WebhookConfigError` prefixed with the adapter's name.
+ */
+export function createExchange(
+  options: AdapterOptions | undefined,
+  adapter: AdapterDescription,
+): WebhookExchange {
+  const prefix = (text: string) => `[${adapter.packageName}] ${text}`;
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') {
+    throw new WebhookConfigError(
+      prefix(
+        `composioWebhook(options) takes an options object, e.g. { router } or { secret }, got ${options === null ? 'null' : typeof options}.`,
+      ),
+    );
+  }
+  const { router, path: pathOption, onRefusal, ...receiverOptions } = options;
+  const path = normalizePath(pathOption, adapter.packageName);
+  if (onRefusal !== undefined && typeof onRefusal !== 'function') {
+    throw new WebhookConfigError(
+      prefix(
+        '`onRefusal` must be a function, e.g. onRefusal: (refusal) => { throw refusal.error } to use your error handling.',
+      ),
+    );
+  }
+  const verifyOnly = router === undefined;
+  const receiver = withPrefix(adapter.packageName, () =>
+    createWebhookReceiver({
+      ...receiverOptions,
+      router: router ?? createWebhookRouter(),
+    }),
+  );
+  const limits: BodyLimits = {
+    maxBytes: receiver.maxBodyBytes,
+    timeoutMs: receiver.bodyTimeoutMs,
+  };
+  const routeLabel = { packageName: adapter.packageName, route: adapter.route ?? 'the route' };
+  const notAllowed: ExchangeResult = {
+    type: 'respond',
+    response: { ...errorResponseFor('METHOD_NOT_ALLOWED'), headers: { allow: 'POST' } },
+  };
+
+  async function refuse(error: WebhookError, response: ReceiverResponse): Promise<ExchangeResult> {
+    if (onRefusal) await onRefusal({ error, response });
+    return { type: 'respond', response };
+  }
+
+  async function handle(request: ExchangeRequest): Promise<ExchangeResult> {
+    // Composio only POSTs. In a middleware chain other methods belong to the app (a GET health
+    // check on the same path); a route of our own answers them 405.
+    if (request.method !== 'POST') return adapter.kind === 'middleware' ? PASS : notAllowed;
+    if (path !== undefined && adapter.kind === 'middleware' && !samePath(request.path, path)) {
+      return PASS;
+    }
+    // Whatever the headers alone decide is answered before a body byte is read, and the
+    // connection is closed rather than drained.
+    const early = receiver.precheck(request.headers);
+    if (early) return refuse(early, closing(receiver.reject(early)));
+    let body: WebhookBody;
+    try {
+      body = await request.body(limits);
+    } catch (error) {
+      const refused = asWebhookError(error);
+      const response = receiver.reject(refused);
+      return refuse(refused, CLOSE_AFTER.has(refused.code) ? closing(response) : response);
+    }
+    const acceptance = await receiver.accept({ body, headers: request.headers });
+    if (!acceptance.accepted) {
+      // A verified duplicate is answered 200 and is not a refusal.
+      if (!acceptance.error) return { type: 'respond', response: acceptance.response };
+      return refuse(acceptance.error, acceptance.response);
+    }
+    if (!verifyOnly) {
+      return { type: 'respond', response: await receiver.run(acceptance) };
+    }
+    if (!request.handOver) {
+      throw new WebhookConfigError(
+        prefix('This adapter cannot run without a router: pass composioWebhook({ router }).'),
+      );
+    }
+    let answer: RouteAnswer;
+    try {
+      answer = await request.handOver(acceptance.delivery);
+    } catch (error) {
+      return { type: 'route-failed', error, response: await acceptance.fail(error) };
+    }
+    if (answer === 'unanswered') {
+      return { type: 'respond', response: await acceptance.complete() };
+    }
+    await acceptance.settle(answer === 'closed' ? undefined : answer, routeLabel);
+    return HANDED_OVER;
+  }
+
+  return { handle, verifyOnly, path, receiver };
+}
+
+/**
+ * `path` normalised one way for every adapter: a leading `/` added when missing, trailing `/`
+ * removed (except for the root), and anything that is not a plain path refused at start-up.
+ */
+export function normalizePath(path: unknown, packageName: string): string | undefined {
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string' || path.trim() === '' || /[?#\s]/.test(path)) {
+    throw new WebhookConfigError(
+      `[${packageName}] \`path\` must be a URL path such as '/webhooks/composio' (no query, no spaces), got ${JSON.stringify(path)}.`,
+    );
+  }
+  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  const trimmed = withSlash.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+function samePath(requestPath: string | undefined, path: string): boolean {
+  if (requestPath === undefined) return true;
+  if (requestPath === path) return true;
+  return requestPath.length === path.length + 1 && requestPath.endsWith('/')
+    ? requestPath.startsWith(path)
+    : false;
+}
+
+/** Re-throws a core configuration error with the adapter's name in front of core's message. */
+function withPrefix<T>(packageName: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof WebhookConfigError) {
+      throw new WebhookConfigError(
+        `[${packageName}] ${error.message.replace(/^\[@composio-webhooks\/core\] /, '')}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Reading the body of a Web `Request` as bytes, once, within the limits: a declared
+ * `Content-Length` over `maxBytes` is refused before reading, a stream is read chunk by chunk and
+ * cancelled as soon as it passes the limit (never buffering more than `maxBytes`), and a body
+ * still arriving after `timeoutMs` is refused. No Node built-ins: it runs on every Web runtime.
+ */
+import { bodyTimeout, payloadTooLarge, unreadableBody } from './body-errors.js';
+import { WebhookError } from './errors.js';
+import type { BodyLimits } from './exchange.js';
+
+/** The parts of a Web `Request` the reader needs (any fetch implementation fits). */
+export interface WebBodySource {
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+  readonly bodyUsed?: boolean;
+}
+
+export async function readWebBody(
+  request: WebBodySource,
+  limits: BodyLimits,
+  packageName: string,
+): Promise<Uint8Array> {
+  const { maxBytes, timeoutMs } = limits;
+  if (request.bodyUsed) {
+    throw new WebhookError(
+      'RAW_BODY_UNAVAILABLE',
+      `[${packageName}] The request body was already read (request.json()/text() ran before the webhook handler), so the raw bytes cannot be verified. Pass the untouched Request, or request.clone() before reading it.`,
+    );
+  }
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    throw payloadTooLarge(packageName, maxBytes);
+  }
+  const stream = request.body;
+  if (stream === null) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(bodyTimeout(packageName, timeoutMs)), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), timeout]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw payloadTooLarge(packageName, maxBytes);
+      chunks.push(value);
+    }
+  } catch (error) {
+    reader.cancel().catch(() => undefined);
+    if (error instanceof WebhookError) throw error;
+    throw unreadableBody(packageName, error);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

@@ -1,4 +1,12 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig(packageBuild(['src/index.ts', 'src/adapter.ts', 'src/testing.ts', 'src/conformance.ts', 'src/node.ts']));
+export default defineConfig(
+  packageBuild([
+    'src/index.ts',
+    'src/adapter.ts',
+    'src/testing.ts',
+    'src/conformance.ts',
+    'src/node.ts',
+  ]),
+);

@@ -3,11 +3,11 @@
  * per event type. `createApp` is exported so tests (and the demo) can run it on any port.
  */
 import {
-  ComposioEventType,
   composioWebhook,
   createWebhookRouter,
   type IdempotencyStore,
   type ReceiverOutcome,
+  WebhookEventType,
 } from '@composio-webhooks/express';
 import express, { type Express } from 'express';
 
@@ -56,20 +56,20 @@ export function createApp(options: CreateAppOptions = {}): Express {
       console.log(`[webhook] commit by ${event.data.author}: ${event.data.message}`);
       onHandled({ handler: 'githubCommit', id: delivery.id, type: event.type });
     })
-    .on(ComposioEventType.TriggerMessage, (event, delivery) => {
+    .on(WebhookEventType.TRIGGER_MESSAGE, (event, delivery) => {
       // Every trigger, whatever its slug (V1 and V2 payloads arrive normalized to this shape).
       console.log(
         `[webhook] trigger ${event.metadata.trigger_slug} for user ${event.metadata.user_id}`,
       );
       onHandled({ handler: 'triggerMessage', id: delivery.id, type: event.type });
     })
-    .on(ComposioEventType.ConnectionExpired, (event, delivery) => {
+    .on(WebhookEventType.CONNECTION_EXPIRED, (event, delivery) => {
       console.log(
         `[webhook] ${event.data.toolkit.slug} connection ${event.data.id} expired: ask the user to reconnect`,
       );
       onHandled({ handler: 'connectionExpired', id: delivery.id, type: event.type });
     })
-    .on(ComposioEventType.TriggerDisabled, (event, delivery) => {
+    .on(WebhookEventType.TRIGGER_DISABLED, (event, delivery) => {
       console.log(
         `[webhook] trigger ${event.data.trigger_name} disabled: ${event.data.disabled_reason}`,
       );

@@ -128,7 +128,7 @@ describe('configuration', () => {
   it('fails at start-up with an empty or missing secret, naming COMPOSIO_WEBHOOK_SECRET', async () => {
     vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', '');
     await expect(createApp({ logger: false })).rejects.toThrow(
-      /^\[@composio-webhooks\/nest\] ComposioWebhooksModule options: `secret` is empty\. .*COMPOSIO_WEBHOOK_SECRET/,
+      /^\[@composio-webhooks\/nest\] `secret` is empty\. .*COMPOSIO_WEBHOOK_SECRET/,
     );
     vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', undefined);
     await expect(createApp({ logger: false })).rejects.toThrow(

@@ -160,11 +160,24 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
           type: 'github_commit_event',
           timestamp: new Date().toISOString(),
           log_id: 'log_1',
-          data: { connection_id: 'c1', connection_nano_id: 'cn', trigger_nano_id: 'tn', trigger_id: 't', user_id: 'u', sha: 'abc' },
+          data: {
+            connection_id: 'c1',
+            connection_nano_id: 'cn',
+            trigger_nano_id: 'tn',
+            trigger_id: 't',
+            user_id: 'u',
+            sha: 'abc',
+          },
         };
         expectStatus(await deliver(v2, undefined, v2id), 200);
         const v1id = messageId();
-        const v1 = { trigger_name: 'GITHUB_COMMIT_EVENT', connection_id: 'c1', trigger_id: 't', payload: { sha: 'abc' }, log_id: 'log_2' };
+        const v1 = {
+          trigger_name: 'GITHUB_COMMIT_EVENT',
+          connection_id: 'c1',
+          trigger_id: 't',
+          payload: { sha: 'abc' },
+          log_id: 'log_2',
+        };
         expectStatus(await deliver(v1, undefined, v1id), 200);
         const runs = [...(await runsOf(v2id)), ...(await runsOf(v1id))];
         check(
@@ -197,31 +210,45 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
         check((await runsOf(event.id)).length === 2, 'handler ran twice');
       });
 
-      t.it('503 with Retry-After at handlerTimeoutMs; copies are 409 until it settles', async () => {
-        const event = trigger({ sleepMs: CONFORMANCE_OPTIONS.handlerTimeoutMs + 700 });
-        const started = Date.now();
-        const first = await deliver(event);
-        expectStatus(first, 503, 'HANDLER_TIMEOUT');
-        check(first.headers.get('retry-after') !== null, 'Retry-After on 503');
-        check(Date.now() - started < CONFORMANCE_OPTIONS.handlerTimeoutMs + 600, 'answered at the deadline');
-        expectStatus(await deliver(event), 409, 'DUPLICATE_IN_FLIGHT');
-        await sleep(1200);
-        const later = await deliver(event);
-        expectStatus(later, 200);
-        check(later.body.duplicate === true, 'processed late, then a duplicate');
-        check((await runsOf(event.id)).length === 1, 'never ran twice');
-      }, 10_000);
+      t.it(
+        '503 with Retry-After at handlerTimeoutMs; copies are 409 until it settles',
+        async () => {
+          const event = trigger({ sleepMs: CONFORMANCE_OPTIONS.handlerTimeoutMs + 700 });
+          const started = Date.now();
+          const first = await deliver(event);
+          expectStatus(first, 503, 'HANDLER_TIMEOUT');
+          check(first.headers.get('retry-after') !== null, 'Retry-After on 503');
+          check(
+            Date.now() - started < CONFORMANCE_OPTIONS.handlerTimeoutMs + 600,
+            'answered at the deadline',
+          );
+          expectStatus(await deliver(event), 409, 'DUPLICATE_IN_FLIGHT');
+          await sleep(1200);
+          const later = await deliver(event);
+          expectStatus(later, 200);
+          check(later.body.duplicate === true, 'processed late, then a duplicate');
+          check((await runsOf(event.id)).length === 1, 'never ran twice');
+        },
+        10_000,
+      );
 
-      t.it('500 concurrent copies run the handler once', async () => {
-        const event = trigger({ sleepMs: 50 });
-        const signed = await signWebhook({ payload: event, secret });
-        const answers = await Promise.all(
-          Array.from({ length: 500 }, () => post(signed.body, signed.headers)),
-        );
-        const statuses = new Set(answers.map((a) => a.status));
-        check([...statuses].every((s) => s === 200 || s === 409), `statuses ${[...statuses]}`);
-        check((await runsOf(event.id)).length === 1, 'handler ran once');
-      }, 30_000);
+      t.it(
+        '500 concurrent copies run the handler once',
+        async () => {
+          const event = trigger({ sleepMs: 50 });
+          const signed = await signWebhook({ payload: event, secret });
+          const answers = await Promise.all(
+            Array.from({ length: 500 }, () => post(signed.body, signed.headers)),
+          );
+          const statuses = new Set(answers.map((a) => a.status));
+          check(
+            [...statuses].every((s) => s === 200 || s === 409),
+            `statuses ${[...statuses]}`,
+          );
+          check((await runsOf(event.id)).length === 1, 'handler ran once');
+        },
+        30_000,
+      );
 
       t.it('a __proto__ key in the payload is data, not a prototype', async () => {
         const id = messageId();
@@ -232,27 +259,63 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
 
       t.describe('401: not provably from Composio, answered before the body is read', () => {
         const now = () => Math.floor(Date.now() / 1000);
-        const cases: Array<[string, string, () => Promise<{ body: string; headers: Record<string, string> }>]> = [
-          ['another secret', 'INVALID_SIGNATURE', () => signWebhook({ payload: trigger(), secret: 'not-it' })],
-          ['a body changed after signing', 'INVALID_SIGNATURE', async () => {
-            const s = await signWebhook({ payload: trigger(), secret });
-            return { ...s, body: s.body.replace('conformance"', 'tampered"') };
-          }],
-          ['a timestamp 400 s old', 'TIMESTAMP_OUT_OF_TOLERANCE', () => signWebhook({ payload: trigger(), secret, timestamp: now() - 400 })],
-          ['a timestamp 400 s ahead', 'TIMESTAMP_OUT_OF_TOLERANCE', () => signWebhook({ payload: trigger(), secret, timestamp: now() + 400 })],
-          ['a non-numeric timestamp', 'INVALID_TIMESTAMP', async () => {
-            const s = await signWebhook({ payload: trigger(), secret });
-            return { ...s, headers: { ...s.headers, 'webhook-timestamp': '12e5' } };
-          }],
-          ['no webhook-signature', 'MISSING_HEADERS', async () => {
-            const { 'webhook-signature': _, ...headers } = (await signWebhook({ payload: trigger(), secret })).headers;
-            return { body: '{}', headers };
-          }],
-          ['no signature headers at all', 'MISSING_HEADERS', async () => ({ body: JSON.stringify(trigger()), headers: {} })],
-          ['a signature with no v1 entry', 'INVALID_SIGNATURE', async () => {
-            const s = await signWebhook({ payload: trigger(), secret });
-            return { ...s, headers: { ...s.headers, 'webhook-signature': 'v2,abc' } };
-          }],
+        const cases: Array<
+          [string, string, () => Promise<{ body: string; headers: Record<string, string> }>]
+        > = [
+          [
+            'another secret',
+            'INVALID_SIGNATURE',
+            () => signWebhook({ payload: trigger(), secret: 'not-it' }),
+          ],
+          [
+            'a body changed after signing',
+            'INVALID_SIGNATURE',
+            async () => {
+              const s = await signWebhook({ payload: trigger(), secret });
+              return { ...s, body: s.body.replace('conformance"', 'tampered"') };
+            },
+          ],
+          [
+            'a timestamp 400 s old',
+            'TIMESTAMP_OUT_OF_TOLERANCE',
+            () => signWebhook({ payload: trigger(), secret, timestamp: now() - 400 }),
+          ],
+          [
+            'a timestamp 400 s ahead',
+            'TIMESTAMP_OUT_OF_TOLERANCE',
+            () => signWebhook({ payload: trigger(), secret, timestamp: now() + 400 }),
+          ],
+          [
+            'a non-numeric timestamp',
+            'INVALID_TIMESTAMP',
+            async () => {
+              const s = await signWebhook({ payload: trigger(), secret });
+              return { ...s, headers: { ...s.headers, 'webhook-timestamp': '12e5' } };
+            },
+          ],
+          [
+            'no webhook-signature',
+            'MISSING_HEADERS',
+            async () => {
+              const { 'webhook-signature': _, ...headers } = (
+                await signWebhook({ payload: trigger(), secret })
+              ).headers;
+              return { body: '{}', headers };
+            },
+          ],
+          [
+            'no signature headers at all',
+            'MISSING_HEADERS',
+            async () => ({ body: JSON.stringify(trigger()), headers: {} }),
+          ],
+          [
+            'a signature with no v1 entry',
+            'INVALID_SIGNATURE',
+            async () => {
+              const s = await signWebhook({ payload: trigger(), secret });
+              return { ...s, headers: { ...s.headers, 'webhook-signature': 'v2,abc' } };
+            },
+          ],
         ];
         for (const [name, code, prepare] of cases) {
           t.it(`${name} → 401 ${code}, echoing neither secret nor body`, async () => {
@@ -260,7 +323,10 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
             const sent = await post(body, headers);
             expectStatus(sent, 401, code);
             check(!sent.text.includes(secret) && !sent.text.includes('conformance"'), 'no echo');
-            check(!sent.text.includes(headers['webhook-signature'] ?? '\u0000'), 'no signature echo');
+            check(
+              !sent.text.includes(headers['webhook-signature'] ?? '\u0000'),
+              'no signature echo',
+            );
           });
         }
       });
@@ -281,34 +347,44 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
         }
       });
 
-      t.it('413 for a body over 1 MiB with Content-Length, and the connection is closed', async () => {
-        const event = buildTriggerMessage({ data: { blob: 'x'.repeat(1024 * 1024 + 1) } });
-        const signed = await signWebhook({ payload: event, secret });
-        const sent = await post(signed.body, signed.headers);
-        expectStatus(sent, 413, 'PAYLOAD_TOO_LARGE');
-      });
+      t.it(
+        '413 for a body over 1 MiB with Content-Length, and the connection is closed',
+        async () => {
+          const event = buildTriggerMessage({ data: { blob: 'x'.repeat(1024 * 1024 + 1) } });
+          const signed = await signWebhook({ payload: event, secret });
+          const sent = await post(signed.body, signed.headers);
+          expectStatus(sent, 413, 'PAYLOAD_TOO_LARGE');
+        },
+      );
 
-      t.it('413 for a chunked body that streams past 1 MiB, without reading all of it', async () => {
-        const signed = await signWebhook({ payload: trigger(), secret });
-        const answer = await rawRequest(server.url, CONFORMANCE_PATHS.router, signed.headers, {
-          chunked: true,
-          chunks: 40,
-          chunkBytes: 64 * 1024,
-        });
-        check(answer.startsWith('HTTP/1.1 413'), `answer ${answer.slice(0, 200)}`);
-      });
+      t.it(
+        '413 for a chunked body that streams past 1 MiB, without reading all of it',
+        async () => {
+          const signed = await signWebhook({ payload: trigger(), secret });
+          const answer = await rawRequest(server.url, CONFORMANCE_PATHS.router, signed.headers, {
+            chunked: true,
+            chunks: 40,
+            chunkBytes: 64 * 1024,
+          });
+          check(answer.startsWith('HTTP/1.1 413'), `answer ${answer.slice(0, 200)}`);
+        },
+      );
 
-      t.it('408 for a body shorter than its Content-Length, within bodyTimeoutMs', async () => {
-        const signed = await signWebhook({ payload: trigger(), secret });
-        const started = Date.now();
-        const answer = await rawRequest(server.url, CONFORMANCE_PATHS.router, signed.headers, {
-          contentLength: 5000,
-          chunks: 1,
-          chunkBytes: 10,
-        });
-        check(answer.startsWith('HTTP/1.1 408'), `answer ${answer.slice(0, 200)}`);
-        check(Date.now() - started < CONFORMANCE_OPTIONS.bodyTimeoutMs + 2000, 'bounded');
-      }, 15_000);
+      t.it(
+        '408 for a body shorter than its Content-Length, within bodyTimeoutMs',
+        async () => {
+          const signed = await signWebhook({ payload: trigger(), secret });
+          const started = Date.now();
+          const answer = await rawRequest(server.url, CONFORMANCE_PATHS.router, signed.headers, {
+            contentLength: 5000,
+            chunks: 1,
+            chunkBytes: 10,
+          });
+          check(answer.startsWith('HTTP/1.1 408'), `answer ${answer.slice(0, 200)}`);
+          check(Date.now() - started < CONFORMANCE_OPTIONS.bodyTimeoutMs + 2000, 'bounded');
+        },
+        15_000,
+      );
 
       t.it('415 for a compressed body (Content-Encoding: gzip)', async () => {
         const signed = await signWebhook({ payload: trigger(), secret });
@@ -336,14 +412,17 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
     if (target.verifyOnly !== false) {
       t.describe('verify-only mode: the route answers and its answer settles the delivery', () => {
         const path = CONFORMANCE_PATHS.verifyOnly;
-        t.it('2xx: processed; a copy is 200 duplicate and the route does not run again', async () => {
-          const event = trigger({ answer: 202 });
-          expectStatus(await deliver(event, path), 202);
-          const copy = await deliver(event, path);
-          expectStatus(copy, 200);
-          check(copy.body.duplicate === true, `copy ${copy.text}`);
-          check((await runsOf(event.id)).length === 1, 'route ran once');
-        });
+        t.it(
+          '2xx: processed; a copy is 200 duplicate and the route does not run again',
+          async () => {
+            const event = trigger({ answer: 202 });
+            expectStatus(await deliver(event, path), 202);
+            const copy = await deliver(event, path);
+            expectStatus(copy, 200);
+            check(copy.body.duplicate === true, `copy ${copy.text}`);
+            check((await runsOf(event.id)).length === 1, 'route ran once');
+          },
+        );
         t.it('non-2xx: released, the retry runs the route again', async () => {
           const event = trigger({ answer: 503 });
           expectStatus(await deliver(event, path), 503);
@@ -381,7 +460,11 @@ function signBytes(body: string | Uint8Array): Record<string, string> {
     .update(`${id}.${timestamp}.`)
     .update(body)
     .digest('base64');
-  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': `v1,${signature}`,
+  };
 }
 
 /** Sends a request over a raw socket (bodies that lie about their length, endless chunks). */

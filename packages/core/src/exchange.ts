@@ -15,7 +15,7 @@
  * Composio's retry is processed; the route passed the request on without answering (Koa's
  * `await next()` with nothing set) → processed, and the exchange answers 200 itself.
  */
-import { type WebhookError, WebhookConfigError } from './errors.js';
+import { WebhookConfigError, type WebhookError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
 import type { WebhookHeaders } from './headers.js';
 import {
@@ -25,8 +25,8 @@ import {
   type WebhookBody,
   type WebhookReceiver,
 } from './receiver.js';
-import { createWebhookRouter, type WebhookRouter } from './router.js';
 import { errorResponseFor, type ReceiverResponse } from './responses.js';
+import { createWebhookRouter, type WebhookRouter } from './router.js';
 
 /** The options every adapter takes, with one meaning everywhere. */
 export interface AdapterOptions extends Omit<ReceiverOptions, 'router'> {
@@ -84,7 +84,7 @@ export interface ExchangeRequest {
    * Verify-only mode: give the delivery to the user's route and resolve to its answer. A
    * rejection is the route's own error: the claim is released and the error is handed back.
    */
-  handOver?(delivery: WebhookDelivery): Promise<RouteAnswer>;
+  handOver?(delivery: WebhookDelivery, body: WebhookBody): Promise<RouteAnswer>;
 }
 
 /** How much body an adapter may read, and for how long. */
@@ -222,7 +222,7 @@ export function createExchange(
     }
     let answer: RouteAnswer;
     try {
-      answer = await request.handOver(acceptance.delivery);
+      answer = await request.handOver(acceptance.delivery, body);
     } catch (error) {
       return { type: 'route-failed', error, response: await acceptance.fail(error) };
     }

@@ -5,22 +5,16 @@
  * `@composio-webhooks/core/testing`.
  */
 
-// verify
-export type { CryptoBackend } from './hmac.js';
-export type { WebhookHeaders } from './headers.js';
-export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';
-export { type SignedWebhook, type SignWebhookInput, signWebhook } from './sign.js';
+// errors
 export {
-  createWebhookVerifier,
-  DEFAULT_TOLERANCE_SECONDS,
-  type VerifierOptions,
-  type VerifyWebhookInput,
-  verifyWebhook,
-  type WebhookBody,
-  type WebhookPayload,
-  type WebhookVerifier,
-} from './verify.js';
-
+  isWebhookError,
+  type VerificationErrorCode,
+  WebhookConfigError,
+  WebhookError,
+  type WebhookErrorCode,
+  WebhookPayloadError,
+  WebhookVerificationError,
+} from './errors.js';
 // events
 export {
   type AuthScheme,
@@ -51,31 +45,11 @@ export {
   WebhookEventType,
   type WebhookVersion,
 } from './events.js';
-
-// route
-export {
-  createWebhookRouter,
-  type RoutableEventType,
-  type WebhookErrorHandler,
-  type WebhookHandler,
-  WebhookHandlerError,
-  type WebhookRouter,
-} from './router.js';
-
 // respond: the receiver every adapter runs, its options and what it reports
 export type { AdapterOptions, WebhookRefusal } from './exchange.js';
-export type { ReceiverOutcome, ReceiverOutcomeType, WebhookLogger } from './outcome.js';
-export {
-  createWebhookReceiver,
-  DEFAULT_BODY_TIMEOUT_MS,
-  DEFAULT_HANDLER_TIMEOUT_MS,
-  DEFAULT_MAX_BODY_BYTES,
-  type ReceiverOptions,
-  type WebhookReceiver,
-  type WebhookRequest,
-} from './receiver.js';
-export type { ReceiverResponse, ReceiverResponseBody } from './responses.js';
-
+export type { WebhookHeaders } from './headers.js';
+// verify
+export type { CryptoBackend } from './hmac.js';
 // dedupe
 export {
   DEFAULT_COMPLETED_TTL_MS,
@@ -87,14 +61,35 @@ export {
   MemoryIdempotencyStore,
   type MemoryIdempotencyStoreOptions,
 } from './idempotency.js';
-
-// errors
+export type { ReceiverOutcome, ReceiverOutcomeType, WebhookLogger } from './outcome.js';
 export {
-  isWebhookError,
-  type VerificationErrorCode,
-  WebhookConfigError,
-  WebhookError,
-  type WebhookErrorCode,
-  WebhookPayloadError,
-  WebhookVerificationError,
-} from './errors.js';
+  createWebhookReceiver,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  type ReceiverOptions,
+  type WebhookReceiver,
+  type WebhookRequest,
+} from './receiver.js';
+export type { ReceiverResponse, ReceiverResponseBody } from './responses.js';
+// route
+export {
+  createWebhookRouter,
+  type RoutableEventType,
+  type WebhookErrorHandler,
+  type WebhookHandler,
+  WebhookHandlerError,
+  type WebhookRouter,
+} from './router.js';
+export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';
+export { type SignedWebhook, type SignWebhookInput, signWebhook } from './sign.js';
+export {
+  createWebhookVerifier,
+  DEFAULT_TOLERANCE_SECONDS,
+  type VerifierOptions,
+  type VerifyWebhookInput,
+  verifyWebhook,
+  type WebhookBody,
+  type WebhookPayload,
+  type WebhookVerifier,
+} from './verify.js';

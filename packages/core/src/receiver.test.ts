@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { WebhookConfigError } from './errors.js';
-import { ComposioEventType } from './events.js';
+import { WebhookEventType } from './events.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import type { ReceiverOutcome } from './outcome.js';
 import { createWebhookReceiver, type ReceiverOptions } from './receiver.js';
@@ -259,7 +259,7 @@ describe('createWebhookReceiver: the status table', () => {
 
   it('the same delivery received 20 times at once runs handlers exactly once; the others get 200 or 409', async () => {
     let runs = 0;
-    const router = createWebhookRouter().on(ComposioEventType.TriggerMessage, async () => {
+    const router = createWebhookRouter().on(WebhookEventType.TRIGGER_MESSAGE, async () => {
       runs++;
       await new Promise((resolve) => setTimeout(resolve, 20));
     });
@@ -310,7 +310,7 @@ describe('createWebhookReceiver: accept / reject for verify-only adapters', () =
     const delivery = await signed(buildConnectionExpired());
     const accepted = await receiver.accept(delivery);
     if (!accepted.accepted) throw new Error('expected acceptance');
-    expect(accepted.delivery.event.type).toBe(ComposioEventType.ConnectionExpired);
+    expect(accepted.delivery.event.type).toBe(WebhookEventType.CONNECTION_EXPIRED);
     expect((await receiver.accept(delivery)).accepted).toBe(false);
     expect(await accepted.complete()).toEqual({
       status: 200,

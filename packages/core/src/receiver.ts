@@ -7,8 +7,6 @@ import { isWebhookError, message, WebhookConfigError, WebhookError } from './err
 import type { WebhookDelivery } from './events.js';
 import { headerValues, type WebhookHeaders } from './headers.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
-import { errorResponse, type ReceiverResponse, successResponse } from './responses.js';
-import type { WebhookRouter } from './router.js';
 import {
   clock,
   describe,
@@ -17,6 +15,8 @@ import {
   type ReceiverOutcome,
   type WebhookLogger,
 } from './outcome.js';
+import { errorResponse, type ReceiverResponse, successResponse } from './responses.js';
+import type { WebhookRouter } from './router.js';
 import { createSettlement, type RouteLabel } from './settlement.js';
 import { createWebhookVerifier, type VerifierOptions, type WebhookBody } from './verify.js';
 
@@ -340,10 +340,7 @@ function checkEncoding(headers: WebhookHeaders): void {
   }
 }
 
-function checkHandlerTimeout(
-  value: unknown,
-  store: IdempotencyStore | undefined,
-): number | false {
+function checkHandlerTimeout(value: unknown, store: IdempotencyStore | undefined): number | false {
   if (value === false) return false;
   const timeout = positiveMs(value, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeoutMs');
   const lease = store?.leaseMs;

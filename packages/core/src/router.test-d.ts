@@ -1,7 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type ComposioEvent,
-  ComposioEventType,
   type ConnectionExpiredEvent,
   type TriggerDisabledEvent,
   type TriggerMessageEvent,
@@ -21,7 +20,7 @@ describe('router typing', () => {
   const router = createWebhookRouter();
 
   it('narrows the event by registered type', () => {
-    router.on(ComposioEventType.ConnectionExpired, (event, delivery) => {
+    router.on(WebhookEventType.CONNECTION_EXPIRED, (event, delivery) => {
       expectTypeOf(event).toEqualTypeOf<ConnectionExpiredEvent>();
       expectTypeOf(event.data.toolkit.slug).toBeString();
       expectTypeOf(delivery).toEqualTypeOf<WebhookDelivery<ConnectionExpiredEvent>>();
@@ -32,14 +31,14 @@ describe('router typing', () => {
       expectTypeOf(event).toEqualTypeOf<TriggerDisabledEvent>();
       expectTypeOf(event.data.user_id).toEqualTypeOf<string | null>();
     });
-    router.on(ComposioEventType.TriggerMessage, (event) => {
+    router.on(WebhookEventType.TRIGGER_MESSAGE, (event) => {
       expectTypeOf(event).toEqualTypeOf<TriggerMessageEvent>();
       expectTypeOf(event.metadata.user_id).toEqualTypeOf<string | null>();
     });
     router.on('composio.something.new', (event) => {
       expectTypeOf(event).toEqualTypeOf<UnknownComposioEvent>();
     });
-    router.on([ComposioEventType.ConnectionExpired, ComposioEventType.TriggerDisabled], (event) => {
+    router.on([WebhookEventType.CONNECTION_EXPIRED, WebhookEventType.TRIGGER_DISABLED], (event) => {
       expectTypeOf(event).toEqualTypeOf<ConnectionExpiredEvent | TriggerDisabledEvent>();
     });
   });
@@ -72,7 +71,7 @@ describe('router typing', () => {
 
   it('rejects handlers that expect the wrong event', () => {
     // @ts-expect-error a ConnectionExpired handler cannot take a TriggerMessageEvent
-    router.on(ComposioEventType.ConnectionExpired, (_event: TriggerMessageEvent) => {});
+    router.on(WebhookEventType.CONNECTION_EXPIRED, (_event: TriggerMessageEvent) => {});
     // @ts-expect-error event types start with composio.
     router.on('GITHUB_COMMIT_EVENT', () => {});
   });

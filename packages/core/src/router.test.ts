@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { isWebhookError, WebhookConfigError } from './errors.js';
-import { type ComposioEvent, ComposioEventType, type WebhookDelivery } from './events.js';
+import { type ComposioEvent, type WebhookDelivery, WebhookEventType } from './events.js';
 import { normalizePayload } from './parse.js';
 import { createWebhookRouter, WebhookHandlerError } from './router.js';
 import {
@@ -26,13 +26,13 @@ describe('createWebhookRouter', () => {
   it('routes each known type to its handlers only', async () => {
     const calls: string[] = [];
     const router = createWebhookRouter()
-      .on(ComposioEventType.TriggerMessage, (event) => {
+      .on(WebhookEventType.TRIGGER_MESSAGE, (event) => {
         calls.push(`message:${event.metadata.trigger_slug}`);
       })
-      .on(ComposioEventType.ConnectionExpired, (event) => {
+      .on(WebhookEventType.CONNECTION_EXPIRED, (event) => {
         calls.push(`expired:${event.data.toolkit.slug}`);
       })
-      .on(ComposioEventType.TriggerDisabled, (event) => {
+      .on(WebhookEventType.TRIGGER_DISABLED, (event) => {
         calls.push(`disabled:${event.data.trigger_name}`);
       });
 
@@ -59,7 +59,7 @@ describe('createWebhookRouter', () => {
       .onTrigger('GMAIL_NEW_GMAIL_MESSAGE', () => {
         calls.push('gmail');
       })
-      .on(ComposioEventType.TriggerMessage, () => {
+      .on(WebhookEventType.TRIGGER_MESSAGE, () => {
         calls.push('type');
       })
       .onAny((event) => {
@@ -93,7 +93,7 @@ describe('createWebhookRouter', () => {
       .onAny(() => {
         seen.push('any');
       })
-      .on(ComposioEventType.TriggerMessage, () => {
+      .on(WebhookEventType.TRIGGER_MESSAGE, () => {
         seen.push('wrong');
       });
     await router.dispatch(deliveryOf(buildUnknownEvent('composio.connected_account.refreshed')));
@@ -107,7 +107,7 @@ describe('createWebhookRouter', () => {
   it('registers one handler for several types', async () => {
     const types: string[] = [];
     const router = createWebhookRouter().on(
-      [ComposioEventType.ConnectionExpired, ComposioEventType.TriggerDisabled],
+      [WebhookEventType.CONNECTION_EXPIRED, WebhookEventType.TRIGGER_DISABLED],
       (event) => {
         types.push(event.type);
       },
@@ -115,7 +115,7 @@ describe('createWebhookRouter', () => {
     await router.dispatch(deliveryOf(buildConnectionExpired()));
     await router.dispatch(deliveryOf(buildTriggerDisabled()));
     await router.dispatch(deliveryOf(buildTriggerMessage()));
-    expect(types).toEqual([ComposioEventType.ConnectionExpired, ComposioEventType.TriggerDisabled]);
+    expect(types).toEqual([WebhookEventType.CONNECTION_EXPIRED, WebhookEventType.TRIGGER_DISABLED]);
   });
 
   it('runs every matching handler even when some fail, then reports all failures', async () => {
@@ -189,7 +189,7 @@ describe('createWebhookRouter', () => {
       calls.push('kept');
     };
     const router = createWebhookRouter()
-      .on(ComposioEventType.TriggerMessage, handler)
+      .on(WebhookEventType.TRIGGER_MESSAGE, handler)
       .onTrigger('GITHUB_COMMIT_EVENT', handler)
       .onAny(handler)
       .onAny(kept);
@@ -205,7 +205,7 @@ describe('createWebhookRouter', () => {
     expect(() => router.on('GITHUB_COMMIT_EVENT' as 'composio.x', () => {})).toThrow(
       /use router\.onTrigger\("GITHUB_COMMIT_EVENT"/,
     );
-    expect(() => router.on(ComposioEventType.TriggerMessage, 'nope' as never)).toThrow(
+    expect(() => router.on(WebhookEventType.TRIGGER_MESSAGE, 'nope' as never)).toThrow(
       WebhookConfigError,
     );
     expect(() => router.onTrigger('', () => {})).toThrow(/trigger slug/);

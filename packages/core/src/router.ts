@@ -7,12 +7,12 @@ import { message, WebhookConfigError, WebhookError } from './errors.js';
 import {
   type ComposioEvent,
   type ComposioEventOf,
-  WebhookEventType,
   isKnownEventType,
   type KnownWebhookEventType,
   type TriggerMessageEvent,
   type UnknownComposioEvent,
   type WebhookDelivery,
+  WebhookEventType,
 } from './events.js';
 
 /** A handler: the (narrowed) event, and the delivery it came in (id, attempt, version, raw). */

@@ -55,7 +55,9 @@ export interface Settlement {
  * Delays of the background retries of a `complete()` that failed (the store was briefly down):
  * about 30 s in all, so a short outage does not make a retry run handlers that succeeded.
  */
-export const COMPLETE_RETRY_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000, 8000, 15000];
+export const COMPLETE_RETRY_DELAYS_MS: readonly number[] = [
+  250, 500, 1000, 2000, 4000, 8000, 15000,
+];
 
 export function createSettlement(context: SettlementContext): Settlement {
   const { delivery, store, token, storeError, started, report, logger } = context;

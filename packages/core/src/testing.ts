@@ -9,12 +9,12 @@
  * ```
  */
 import {
-  WebhookEventType,
   type ConnectedAccount,
   type ConnectionExpiredEvent,
   type TriggerData,
   type TriggerDisabledEvent,
   type TriggerMessageEvent,
+  WebhookEventType,
 } from './events.js';
 
 export {

@@ -59,22 +59,17 @@ describe('composioWebhook() configuration', () => {
     await deliver(app, signed).expect(200);
   });
 
-  it('rejects a non-object, an unknown onError mode, and onError: next with a router', () => {
+  it('rejects a non-object and an onRefusal that is not a function', () => {
     expect(
       configError(() => composioWebhook(null as unknown as ComposioWebhookOptions)).message,
     ).toMatch(
-      /^\[@composio-webhooks\/express\] composioWebhook\(options\) needs an options object/,
+      /^\[@composio-webhooks\/express\] composioWebhook\(options\) takes an options object/,
     );
     expect(
       configError(() =>
-        composioWebhook({ secret: 's', onError: 'throw' as ComposioWebhookOptions['onError'] }),
+        composioWebhook({ secret: 's', onRefusal: 'next' as unknown as () => void }),
       ).message,
-    ).toContain("onError must be 'respond' or 'next'");
-    expect(
-      configError(() =>
-        composioWebhook({ secret: 's', router: createWebhookRouter(), onError: 'next' }),
-      ).message,
-    ).toContain("onError: 'next' only applies without a router");
+    ).toContain('`onRefusal` must be a function');
   });
 
   it('passes receiver options through: a bad maxBodyBytes, router or store fails at start-up', () => {

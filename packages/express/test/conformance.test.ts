@@ -5,6 +5,7 @@ import {
   createConformanceApp,
 } from '@composio-webhooks/core/testing';
 import { describeConformance, serveNode } from '@composio-webhooks/core/testing/conformance';
+import type { ErrorRequestHandler } from 'express';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { composioWebhook } from '../src/index.js';
 import { EXPRESS_MAJORS } from './support.js';
@@ -36,9 +37,10 @@ for (const [name, express] of EXPRESS_MAJORS) {
         app.get(CONFORMANCE_PATHS.runs, (_req, res) => {
           res.json(conformance.runs());
         });
-        app.use(((_error, _req, res, _next) => {
+        const onError: ErrorRequestHandler = (_error, _req, res, _next) => {
           res.status(500).json({ failed: true });
-        }) as Parameters<typeof app.use>[0]);
+        };
+        app.use(onError);
         return serveNode(app);
       },
     },

@@ -128,7 +128,12 @@ import {
 
 const app = express();
 app.use(express.json({ verify: keepRawBody }));
-const options: ComposioWebhookOptions = { onError: 'next', tolerance: 60 };
+const options: ComposioWebhookOptions = {
+  onRefusal: (refusal) => {
+    throw refusal.error;
+  },
+  tolerance: 60,
+};
 app.post('/a', composioWebhook({ router: createWebhookRouter().onAny((event) => event.id) }));
 app.post('/b', composioWebhook(options), (req, res) => {
   const delivery: WebhookDelivery | undefined = req.composio;
@@ -143,8 +148,8 @@ const onError: ErrorRequestHandler = (error, _req, res, next) => {
   res.status(error.status).json({ code: error.code });
 };
 app.use(onError);
-// @ts-expect-error onError takes 'respond' or 'next'
-composioWebhook({ onError: 'throw' });
+// @ts-expect-error onRefusal is a callback
+composioWebhook({ onRefusal: 'next' });
 `;
 
 describe.each([

@@ -3,12 +3,12 @@
  * and every status of DESIGN.md's table is answered as the receiver decides.
  */
 import {
-  ComposioEventType,
   type ConnectionExpiredEvent,
   type TriggerDisabledEvent,
   type TriggerMessageEvent,
   type UnknownComposioEvent,
   type WebhookDelivery,
+  WebhookEventType,
 } from '@composio-webhooks/core';
 import {
   buildConnectionExpired,
@@ -64,15 +64,15 @@ describe.each(EXPRESS_MAJORS)('router mode on %s', (_name, express) => {
         expectTypeOf(delivery.id).toEqualTypeOf<string>();
         seen.push(`commit:${event.data.author}:${delivery.id}`);
       })
-      .on(ComposioEventType.TriggerMessage, (event) => {
+      .on(WebhookEventType.TRIGGER_MESSAGE, (event) => {
         expectTypeOf(event).toEqualTypeOf<TriggerMessageEvent>();
         seen.push(`trigger:${event.metadata.trigger_slug}`);
       })
-      .on(ComposioEventType.ConnectionExpired, (event) => {
+      .on(WebhookEventType.CONNECTION_EXPIRED, (event) => {
         expectTypeOf(event).toEqualTypeOf<ConnectionExpiredEvent>();
         seen.push(`expired:${event.data.toolkit.slug}:${event.data.status}`);
       })
-      .on(ComposioEventType.TriggerDisabled, (event) => {
+      .on(WebhookEventType.TRIGGER_DISABLED, (event) => {
         expectTypeOf(event).toEqualTypeOf<TriggerDisabledEvent>();
         seen.push(`disabled:${event.data.trigger_name}`);
       })
@@ -110,7 +110,7 @@ describe.each(EXPRESS_MAJORS)('router mode on %s', (_name, express) => {
 
   it('normalizes legacy V1 and V2 trigger payloads into trigger messages', async () => {
     const seen: Array<[string, string]> = [];
-    const router = createWebhookRouter().on(ComposioEventType.TriggerMessage, (event, delivery) => {
+    const router = createWebhookRouter().on(WebhookEventType.TRIGGER_MESSAGE, (event, delivery) => {
       seen.push([delivery.version, event.metadata.trigger_slug]);
     });
     const { app } = appWith(express, { router });
@@ -322,7 +322,7 @@ describe.each(EXPRESS_MAJORS)('router mode on %s', (_name, express) => {
     await deliver(app, await sign(buildTriggerDisabled())).expect(200);
     await request(app).get('/webhooks/composio').expect(200, { healthy: true });
     await request(app).post('/other').expect(204);
-    expect(seen).toEqual([ComposioEventType.TriggerDisabled]);
+    expect(seen).toEqual([WebhookEventType.TRIGGER_DISABLED]);
 
     const routed = express.Router();
     routed.post(
@@ -336,6 +336,6 @@ describe.each(EXPRESS_MAJORS)('router mode on %s', (_name, express) => {
     const nested = express();
     nested.use('/webhooks', routed);
     await deliver(nested, await sign(buildConnectionExpired())).expect(200);
-    expect(seen).toEqual([ComposioEventType.TriggerDisabled, ComposioEventType.ConnectionExpired]);
+    expect(seen).toEqual([WebhookEventType.TRIGGER_DISABLED, WebhookEventType.CONNECTION_EXPIRED]);
   });
 });

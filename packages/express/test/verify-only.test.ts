@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WebhookDelivery } from '@composio-webhooks/core';
+import type { WebhookDelivery, WebhookRefusal } from '@composio-webhooks/core';
 import { buildConnectionExpired, buildTriggerMessage } from '@composio-webhooks/core/testing';
 import type { ErrorRequestHandler } from 'express';
 import request from 'supertest';
@@ -192,8 +192,11 @@ describe.each(EXPRESS_MAJORS)('verify-only mode on %s', (_name, express) => {
     expect(errors).toEqual([]);
   });
 
-  it("hands refused requests to next(error) with onError: 'next'", async () => {
-    const { app, seen, errors } = verifyOnlyApp(express, { onError: 'next', maxBodyBytes: 2048 });
+  it('hands refused requests to next(error) when onRefusal throws', async () => {
+    const { app, seen, errors } = verifyOnlyApp(express, {
+      onRefusal: throwRefusal,
+      maxBodyBytes: 2048,
+    });
     const forged = await sign(buildTriggerMessage(), { secret: 'wrong' });
     const res = await deliver(app, forged).expect(401);
     expect(res.body).toEqual({ errorHandler: true });
@@ -211,8 +214,8 @@ describe.each(EXPRESS_MAJORS)('verify-only mode on %s', (_name, express) => {
     expect(seen).toEqual([]);
   });
 
-  it("answers a duplicate 200 with onError: 'next' too (a duplicate is not an error)", async () => {
-    const { app, seen, errors, rec } = verifyOnlyApp(express, { onError: 'next' });
+  it('answers a duplicate 200 with a throwing onRefusal too (a duplicate is not a refusal)', async () => {
+    const { app, seen, errors, rec } = verifyOnlyApp(express, { onRefusal: throwRefusal });
     const event = buildTriggerMessage();
     await deliver(app, await sign(event)).expect(200);
     await vi.waitFor(() => expect(rec.outcomes).toHaveLength(1));
@@ -226,7 +229,7 @@ describe.each(EXPRESS_MAJORS)('verify-only mode on %s', (_name, express) => {
     const app = express();
     app.post(
       PATH,
-      composioWebhook({ secret: SECRET, onError: 'next', logger: false }),
+      composioWebhook({ secret: SECRET, onRefusal: throwRefusal, logger: false }),
       (_req, res) => {
         res.status(200).end();
       },
@@ -235,3 +238,7 @@ describe.each(EXPRESS_MAJORS)('verify-only mode on %s', (_name, express) => {
     expect(res.status).toBe(401);
   });
 });
+
+function throwRefusal(refusal: WebhookRefusal): never {
+  throw refusal.error;
+}

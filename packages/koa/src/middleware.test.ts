@@ -36,9 +36,34 @@ describe('composioWebhook() start-up', () => {
     expect(error.message).toMatch(/^\[@composio-webhooks\/koa\] composioWebhook\(options\)/);
   });
 
-  it.each(['webhooks/composio', '', 42])('rejects path %j', (path) => {
+  it.each(['', ' ', '/hooks?x=1', 42])('rejects path %j', (path) => {
     const error = configError(() => composioWebhook({ secret: 's', path: path as string }));
-    expect(error.message).toContain('[@composio-webhooks/koa] `path` must be a request path');
+    expect(error.message).toContain('[@composio-webhooks/koa] `path` must be a URL path');
+  });
+
+  it('normalises path one way: a leading slash added, a trailing one ignored', async () => {
+    const secret = 'koa-path-secret';
+    const router = createWebhookRouter();
+    for (const path of ['webhooks/composio', '/webhooks/composio/']) {
+      const app = new Koa();
+      app.use(composioWebhook({ secret, router, path, logger: false }));
+      const signed = await signWebhook({ payload: buildTriggerMessage(), secret });
+      await request(app.callback())
+        .post('/webhooks/composio')
+        .set(signed.headers)
+        .send(signed.body)
+        .expect(200);
+      await request(app.callback())
+        .post('/webhooks/composio/')
+        .set(signed.headers)
+        .send(signed.body)
+        .expect(200);
+      await request(app.callback())
+        .post('/webhooks/other')
+        .set(signed.headers)
+        .send(signed.body)
+        .expect(404);
+    }
   });
 
   it('rejects a router that is not a WebhookRouter and a bad maxBodyBytes', () => {

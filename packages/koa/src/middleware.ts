@@ -65,10 +65,14 @@ export function composioWebhook(options?: ComposioWebhookOptions): Middleware {
           howToFix: HOW_TO_FIX,
           packageName: PACKAGE_NAME,
         }),
-      async handOver(delivery): Promise<RouteAnswer> {
+      async handOver(delivery, body): Promise<RouteAnswer> {
         ctx.state.composio = delivery;
-        // We read the stream: leave the JSON where Koa parsers put it, so a later one skips.
-        if (request.body === undefined) request.body = delivery.raw;
+        if (request.body === undefined && request.rawBody === undefined) {
+          // We read the stream: leave the JSON and raw text where Koa parsers put them, so a
+          // parser mounted after us skips the request instead of waiting on the stream.
+          request.body = delivery.raw;
+          request.rawBody = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+        }
         await next();
         return unanswered(ctx) ? 'unanswered' : ctx.status;
       },

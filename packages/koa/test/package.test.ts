@@ -141,7 +141,7 @@ export const routes = new Koa()
   .use(composioWebhook({ secret: 's' }))
   .use((ctx) => {
     const delivery: WebhookDelivery = ctx.state.composio;
-    if (delivery.event.type === ComposioEventType.ConnectionExpired) {
+    if (delivery.event.type === WebhookEventType.CONNECTION_EXPIRED) {
       ctx.body = { toolkit: delivery.event.data.toolkit.slug };
     }
   });
@@ -154,7 +154,7 @@ export const anywhere: Koa.Middleware = (ctx) => {
 
   const imports = `import Koa = require('koa');
 import {
-  ComposioEventType,
+  WebhookEventType,
   composioWebhook,
   createWebhookRouter,
   type WebhookDelivery,

@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ComposioEventType, createWebhookRouter } from '@composio-webhooks/core';
+import { createWebhookRouter, WebhookEventType } from '@composio-webhooks/core';
 import { buildTriggerMessage, messageId, signWebhook } from '@composio-webhooks/core/testing';
 import Router from '@koa/router';
 import request from 'supertest';
@@ -204,7 +204,7 @@ describe.each(KOA_VERSIONS)('$name', ({ Koa }) => {
       const gate = deferred();
       const started = deferred();
       let runs = 0;
-      const router = createWebhookRouter().on(ComposioEventType.TriggerMessage, async () => {
+      const router = createWebhookRouter().on(WebhookEventType.TRIGGER_MESSAGE, async () => {
         runs += 1;
         started.resolve();
         await gate.promise;
@@ -228,7 +228,7 @@ describe.each(KOA_VERSIONS)('$name', ({ Koa }) => {
 
     it('answers 500 when a handler throws, then processes the retry', async () => {
       let calls = 0;
-      const router = createWebhookRouter().on(ComposioEventType.TriggerMessage, () => {
+      const router = createWebhookRouter().on(WebhookEventType.TRIGGER_MESSAGE, () => {
         calls += 1;
         if (calls === 1) throw new Error('database is down');
       });

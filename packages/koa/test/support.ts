@@ -6,9 +6,9 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ComposioEventType,
   createWebhookRouter,
   type WebhookDelivery,
+  WebhookEventType,
   type WebhookRouter,
 } from '@composio-webhooks/core';
 import { type SignedWebhook, signWebhook } from '@composio-webhooks/core/testing';
@@ -40,7 +40,7 @@ export function recordingRouter(): { router: WebhookRouter; handled: HandledReco
   const handled: HandledRecord[] = [];
   const record = (handler: string) => (event: { type: string }, delivery: WebhookDelivery) => {
     const slug =
-      event.type === ComposioEventType.TriggerMessage
+      event.type === WebhookEventType.TRIGGER_MESSAGE
         ? (delivery.event as { metadata: { trigger_slug: string } }).metadata.trigger_slug
         : undefined;
     handled.push({
@@ -53,9 +53,9 @@ export function recordingRouter(): { router: WebhookRouter; handled: HandledReco
   };
   const router = createWebhookRouter()
     .onTrigger('GITHUB_COMMIT_EVENT', record('github-commit'))
-    .on(ComposioEventType.TriggerMessage, record('trigger-message'))
-    .on(ComposioEventType.ConnectionExpired, record('connection-expired'))
-    .on(ComposioEventType.TriggerDisabled, record('trigger-disabled'))
+    .on(WebhookEventType.TRIGGER_MESSAGE, record('trigger-message'))
+    .on(WebhookEventType.CONNECTION_EXPIRED, record('connection-expired'))
+    .on(WebhookEventType.TRIGGER_DISABLED, record('trigger-disabled'))
     .onUnknown(record('unknown'));
   return { router, handled };
 }

@@ -3,11 +3,11 @@ import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  ComposioEventType,
   type ComposioState,
   composioWebhook,
   createWebhookRouter,
   type WebhookDelivery,
+  WebhookEventType,
 } from '../src/index.js';
 
 describe('composioWebhook types', () => {
@@ -20,7 +20,7 @@ describe('composioWebhook types', () => {
     new Koa().use(composioWebhook({ secret: 's' })).use((ctx) => {
       expectTypeOf(ctx.state.composio).toEqualTypeOf<WebhookDelivery>();
       const { event } = ctx.state.composio;
-      if (event.type === ComposioEventType.ConnectionExpired) {
+      if (event.type === WebhookEventType.CONNECTION_EXPIRED) {
         expectTypeOf(event.data.toolkit.slug).toEqualTypeOf<string>();
       }
     });

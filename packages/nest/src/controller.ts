@@ -1,6 +1,6 @@
 /**
- * The built-in controller (zero-boilerplate mode): `POST <path>` answers Composio with the core
- * receiver's status, body and headers. One class per module definition, so two apps in one
+ * The built-in controller (zero-boilerplate mode): `POST <path>` answers Composio with the
+ * exchange's status, body and headers. One class per module definition, so two apps in one
  * process (tests) can use different paths.
  */
 import {
@@ -14,7 +14,7 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type ComposioHttpRequest, sendReceiverResponse } from './http.js';
+import { type ComposioHttpRequest, exchangeRequest, sendReceiverResponse } from './http.js';
 import { ComposioWebhooksService } from './service.js';
 
 export function createWebhookController(
@@ -32,8 +32,10 @@ export function createWebhookController(
     @Post()
     @HttpCode(200)
     async receive(@Req() request: ComposioHttpRequest, @Res() response: unknown): Promise<void> {
-      const result = await this.webhooks.handleRequest(request);
-      sendReceiverResponse(this.adapterHost.httpAdapter, response, result);
+      const result = await this.webhooks.exchange.handle(exchangeRequest(request));
+      if (result.type === 'respond') {
+        sendReceiverResponse(this.adapterHost.httpAdapter, response, result.response);
+      }
     }
   }
   let controller: Type<unknown> = ComposioWebhookController;

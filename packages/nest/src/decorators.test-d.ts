@@ -4,12 +4,12 @@
  */
 import {
   type ComposioEvent,
-  ComposioEventType,
   type ConnectionExpiredEvent,
   type TriggerDisabledEvent,
   type TriggerMessageEvent,
   type UnknownComposioEvent,
   type WebhookDelivery,
+  WebhookEventType,
 } from '@composio-webhooks/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -56,12 +56,12 @@ describe('decorated methods must accept their event', () => {
         expectTypeOf(event.data.ticket).toEqualTypeOf<number>();
       }
 
-      @OnComposioEvent(ComposioEventType.TriggerDisabled)
+      @OnComposioEvent(WebhookEventType.TRIGGER_DISABLED)
       byType(event: TriggerDisabledEvent) {
         return event.data.trigger_name;
       }
 
-      @OnComposioEvent([ComposioEventType.ConnectionExpired, ComposioEventType.TriggerDisabled])
+      @OnComposioEvent([WebhookEventType.CONNECTION_EXPIRED, WebhookEventType.TRIGGER_DISABLED])
       several(event: ConnectionExpiredEvent | TriggerDisabledEvent) {
         return event.type;
       }
@@ -122,7 +122,7 @@ describe('decorated methods must accept their event', () => {
       }
 
       // @ts-expect-error a disabled trigger can arrive here too
-      @OnComposioEvent([ComposioEventType.ConnectionExpired, ComposioEventType.TriggerDisabled])
+      @OnComposioEvent([WebhookEventType.CONNECTION_EXPIRED, WebhookEventType.TRIGGER_DISABLED])
       several(event: ConnectionExpiredEvent) {
         return event.data;
       }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ComposioEventType, isWebhookError } from '@composio-webhooks/core';
+import { isWebhookError, WebhookEventType } from '@composio-webhooks/core';
 import { describe, expect, it } from 'vitest';
 import {
   handlerRegistrations,
@@ -24,7 +24,7 @@ describe('method decorators', () => {
       @OnTriggerDisabled()
       lifecycle(): void {}
 
-      @OnComposioEvent([ComposioEventType.ConnectionExpired, 'composio.future.event'])
+      @OnComposioEvent([WebhookEventType.CONNECTION_EXPIRED, 'composio.future.event'])
       several(): void {}
 
       @OnAnyComposioEvent()

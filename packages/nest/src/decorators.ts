@@ -10,7 +10,6 @@
 import {
   type ComposioEvent,
   type ComposioEventOf,
-  ComposioEventType,
   type ConnectionExpiredEvent,
   type RoutableEventType,
   type TriggerDisabledEvent,
@@ -18,6 +17,7 @@ import {
   type UnknownComposioEvent,
   WebhookConfigError,
   type WebhookDelivery,
+  WebhookEventType,
 } from '@composio-webhooks/core';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { COMPOSIO_HANDLER_METADATA, DELIVERY_REQUEST_PROPERTY, nestMessage } from './constants.js';
@@ -70,7 +70,7 @@ export function handlerRegistrations(method: unknown): readonly HandlerRegistrat
 }
 
 /**
- * Handles one event type (or several): `@OnComposioEvent(ComposioEventType.ConnectionExpired)`,
+ * Handles one event type (or several): `@OnComposioEvent(WebhookEventType.CONNECTION_EXPIRED)`,
  * or a `composio.*` type this version does not know yet (typed `UnknownComposioEvent`).
  */
 export function OnComposioEvent<T extends RoutableEventType>(
@@ -80,7 +80,7 @@ export function OnComposioEvent<T extends RoutableEventType>(
   if (!Array.isArray(types) || types.length === 0) {
     throw new WebhookConfigError(
       nestMessage(
-        '@OnComposioEvent(type) needs an event type such as ComposioEventType.TriggerMessage.',
+        '@OnComposioEvent(type) needs an event type such as WebhookEventType.TRIGGER_MESSAGE.',
       ),
     );
   }
@@ -88,7 +88,7 @@ export function OnComposioEvent<T extends RoutableEventType>(
     if (typeof t !== 'string' || !t.startsWith('composio.')) {
       throw new WebhookConfigError(
         nestMessage(
-          `@OnComposioEvent(${JSON.stringify(t)}): event types start with "composio." (use ComposioEventType.ConnectionExpired, …); to handle a trigger slug use @OnTriggerMessage(${JSON.stringify(t)}).`,
+          `@OnComposioEvent(${JSON.stringify(t)}): event types start with "composio." (use WebhookEventType.CONNECTION_EXPIRED, …); to handle a trigger slug use @OnTriggerMessage(${JSON.stringify(t)}).`,
         ),
       );
     }
@@ -105,7 +105,7 @@ export function OnTriggerMessage<S extends string = string>(
 ): ComposioHandlerDecorator<TriggerMessageEvent<S>> {
   if (slug === undefined) {
     return handlerDecorator(
-      { kind: 'on', types: [ComposioEventType.TriggerMessage] },
+      { kind: 'on', types: [WebhookEventType.TRIGGER_MESSAGE] },
       'OnTriggerMessage',
     );
   }
@@ -122,7 +122,7 @@ export function OnTriggerMessage<S extends string = string>(
 /** Handles `composio.connected_account.expired`: the account needs re-authentication. */
 export function OnConnectionExpired(): ComposioHandlerDecorator<ConnectionExpiredEvent> {
   return handlerDecorator(
-    { kind: 'on', types: [ComposioEventType.ConnectionExpired] },
+    { kind: 'on', types: [WebhookEventType.CONNECTION_EXPIRED] },
     'OnConnectionExpired',
   );
 }
@@ -130,7 +130,7 @@ export function OnConnectionExpired(): ComposioHandlerDecorator<ConnectionExpire
 /** Handles `composio.trigger.disabled`: Composio disabled a trigger by itself. */
 export function OnTriggerDisabled(): ComposioHandlerDecorator<TriggerDisabledEvent> {
   return handlerDecorator(
-    { kind: 'on', types: [ComposioEventType.TriggerDisabled] },
+    { kind: 'on', types: [WebhookEventType.TRIGGER_DISABLED] },
     'OnTriggerDisabled',
   );
 }

@@ -9,12 +9,11 @@
  * it, so Composio's retry is processed.
  */
 import {
-  type Acceptance,
   type ReceiverResponse,
   type ReceiverResponseBody,
   WebhookConfigError,
 } from '@composio-webhooks/core';
-import { settleOnResponse } from '@composio-webhooks/core/node';
+import { observeNodeResponse } from '@composio-webhooks/core/node';
 import {
   type CanActivate,
   type ExecutionContext,
@@ -23,9 +22,14 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { DELIVERY_REQUEST_PROPERTY, nestMessage, PACKAGE_NAME } from './constants.js';
+import { DELIVERY_REQUEST_PROPERTY, nestMessage } from './constants.js';
 import { type ComposioWebhookRequest, deliveryOf } from './decorators.js';
-import { type ComposioHttpRequest, nodeResponseOf, setResponseHeaders } from './http.js';
+import {
+  type ComposioHttpRequest,
+  exchangeRequest,
+  nodeResponseOf,
+  setResponseHeaders,
+} from './http.js';
 import { ComposioWebhooksService } from './service.js';
 
 /** The receiver's answer to a request the guard did not let through. */
@@ -39,8 +43,6 @@ export class ComposioWebhookException extends HttpException {
   }
 }
 
-type Accepted = Extract<Acceptance, { accepted: true }>;
-
 @Injectable()
 export class ComposioWebhookGuard implements CanActivate {
   constructor(
@@ -48,7 +50,7 @@ export class ComposioWebhookGuard implements CanActivate {
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') {
       throw new WebhookConfigError(
         nestMessage(
@@ -60,26 +62,30 @@ export class ComposioWebhookGuard implements CanActivate {
     const request = http.getRequest<ComposioHttpRequest & ComposioWebhookRequest>();
     const response = http.getResponse<unknown>();
     // The guard may be applied twice (controller and method): claim once.
-    if (deliveryOf(request)) return true;
-
-    const acceptance = await this.webhooks.acceptRequest(request);
-    if (!acceptance.accepted) {
-      setResponseHeaders(this.adapterHost.httpAdapter, response, acceptance.response);
-      throw new ComposioWebhookException(acceptance.response);
+    if (deliveryOf(request)) return Promise.resolve(true);
+    const node = nodeResponseOf(response);
+    if (!node) {
+      throw new WebhookConfigError(
+        nestMessage('ComposioWebhookGuard: expected an Express or Fastify response object.'),
+      );
     }
-    request[DELIVERY_REQUEST_PROPERTY] = acceptance.delivery;
-    settleWhenAnswered(response, acceptance);
-    return true;
+    // Resolves true once the delivery is handed to the route; the exchange then waits for the
+    // route's answer and settles from it (2xx processed; anything else released).
+    return new Promise<boolean>((resolve, reject) => {
+      this.webhooks.guardExchange
+        .handle({
+          ...exchangeRequest(request),
+          handOver: (delivery) => {
+            request[DELIVERY_REQUEST_PROPERTY] = delivery;
+            resolve(true);
+            return observeNodeResponse(node);
+          },
+        })
+        .then((result) => {
+          if (result.type !== 'respond') return;
+          setResponseHeaders(this.adapterHost.httpAdapter, response, result.response);
+          reject(new ComposioWebhookException(result.response));
+        }, reject);
+    });
   }
-}
-
-function settleWhenAnswered(response: unknown, acceptance: Accepted): void {
-  const node = nodeResponseOf(response);
-  if (!node) {
-    throw new WebhookConfigError(
-      nestMessage('ComposioWebhookGuard: expected an Express or Fastify response object.'),
-    );
-  }
-  // A 2xx answer marks the delivery processed; anything else, or a dropped connection, releases it.
-  settleOnResponse(node, acceptance, { packageName: PACKAGE_NAME, route: 'the guarded route' });
 }

@@ -1,11 +1,11 @@
 /**
- * The platform glue: getting the raw body and headers out of a Nest request and writing the
- * receiver's answer, on the Express and the Fastify platform alike. Core's `readRawBody`
- * decides how to get the bytes; this file only says where they are on each platform.
+ * The platform glue: where the raw body and headers are on a Nest request, and how an answer is
+ * written, on the Express and the Fastify platform alike. Core's exchange decides the rest.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { ReceiverResponse, WebhookPayload } from '@composio-webhooks/core';
+import type { ReceiverResponse } from '@composio-webhooks/core';
+import type { ExchangeRequest } from '@composio-webhooks/core/adapter';
 import { readRawBody } from '@composio-webhooks/core/node';
 import type { HttpServer } from '@nestjs/common';
 import { PACKAGE_NAME, RAW_BODY_HOW_TO_FIX } from './constants.js';
@@ -16,6 +16,7 @@ import { PACKAGE_NAME, RAW_BODY_HOW_TO_FIX } from './constants.js';
  * `rawBody: true` on both platforms.
  */
 export interface ComposioHttpRequest {
+  method?: string;
   headers: IncomingHttpHeaders;
   body?: unknown;
   rawBody?: unknown;
@@ -37,30 +38,33 @@ function headerOf(headers: IncomingHttpHeaders, name: string): string | undefine
 }
 
 /** The Node request behind a platform request (Fastify keeps it on `raw`). */
-export function nodeRequestOf(request: ComposioHttpRequest): Readable {
+function nodeRequestOf(request: ComposioHttpRequest): IncomingMessage {
   if (isStream(request.raw)) return request.raw;
-  if (isStream(request)) return request;
+  if (isStream(request)) return request as unknown as IncomingMessage;
   throw new TypeError(
     `[${PACKAGE_NAME}] Expected an Express or Fastify request object, got ${typeof request}.`,
   );
 }
 
-/** The exact raw body of the request, or a `WebhookError` (413, 400, 500 RAW_BODY_UNAVAILABLE). */
-export function readRequestBody(
-  request: ComposioHttpRequest,
-  limit: number,
-): Promise<WebhookPayload> {
+/** The exchange's view of a Nest request (the hand-over is added by the guard). */
+export function exchangeRequest(request: ComposioHttpRequest): ExchangeRequest {
   const headers = request.headers ?? {};
-  return readRawBody({
-    parsedBody: request.body,
-    rawBody: request.rawBody,
-    stream: nodeRequestOf(request),
-    contentType: headerOf(headers, 'content-type'),
-    contentLength: headerOf(headers, 'content-length'),
-    limit,
-    howToFix: RAW_BODY_HOW_TO_FIX,
-    packageName: PACKAGE_NAME,
-  });
+  const node = nodeRequestOf(request);
+  return {
+    method: request.method ?? node.method ?? 'POST',
+    headers,
+    body: (limits) =>
+      readRawBody({
+        parsedBody: request.body,
+        rawBody: request.rawBody,
+        stream: node,
+        contentType: headerOf(headers, 'content-type'),
+        contentLength: headerOf(headers, 'content-length'),
+        limits,
+        howToFix: RAW_BODY_HOW_TO_FIX,
+        packageName: PACKAGE_NAME,
+      }),
+  };
 }
 
 /** The Node response behind a platform response (Fastify's reply keeps it on `raw`). */
@@ -77,7 +81,7 @@ export function nodeResponseOf(response: unknown): ServerResponse | undefined {
   return undefined;
 }
 
-/** Sets the receiver's extra headers (e.g. `retry-after`) through the platform's adapter. */
+/** Sets the answer's extra headers (e.g. `retry-after`) through the platform's adapter. */
 export function setResponseHeaders(
   adapter: HttpServer,
   response: unknown,
@@ -89,7 +93,7 @@ export function setResponseHeaders(
   }
 }
 
-/** Writes the receiver's answer as JSON with its status and headers. */
+/** Writes an answer as JSON with its status and headers. */
 export function sendReceiverResponse(
   adapter: HttpServer,
   response: unknown,

@@ -2,29 +2,11 @@
  * `@composio-webhooks/nest`: receive Composio webhooks in NestJS 11 and 12, on the Express and
  * Fastify platforms.
  *
- * The core pieces a Nest app needs are re-exported, so one import is enough.
+ * Everything of `@composio-webhooks/core` is re-exported, so one import is enough (and
+ * `declare module '@composio-webhooks/nest'` augments `TriggerPayloads`).
  */
 
-export {
-  type ComposioEvent,
-  ComposioEventType,
-  type ConnectionExpiredEvent,
-  createWebhookRouter,
-  type IdempotencyStore,
-  isWebhookError,
-  MemoryIdempotencyStore,
-  type ReceiverOutcome,
-  type ReceiverResponse,
-  type TriggerDisabledEvent,
-  type TriggerMessageEvent,
-  type UnknownComposioEvent,
-  type WebhookDelivery,
-  WebhookError,
-  type WebhookErrorCode,
-  WebhookEventType,
-  WebhookHandlerError,
-  type WebhookRouter,
-} from '@composio-webhooks/core';
+export * from '@composio-webhooks/core';
 export { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, DEFAULT_WEBHOOK_PATH } from './constants.js';
 export {
   ComposioDelivery,

@@ -1,25 +1,20 @@
 /**
- * `ComposioWebhooksService`: the module's one core receiver and router, built (and its options
- * validated) when the module is instantiated, i.e. at start-up.
+ * `ComposioWebhooksService`: the module's router and its two exchanges (the built-in controller
+ * answers with the router; `ComposioWebhookGuard` hands deliveries to your route), built and
+ * validated when the module is instantiated, i.e. at start-up. Both share one dedupe store.
  */
 import {
-  type Acceptance,
-  createWebhookReceiver,
   createWebhookRouter,
-  isWebhookError,
-  type ReceiverResponse,
-  WebhookConfigError,
+  type IdempotencyStore,
+  MemoryIdempotencyStore,
   type WebhookDelivery,
   type WebhookLogger,
-  type WebhookReceiver,
   type WebhookRouter,
 } from '@composio-webhooks/core';
+import { createExchange, type WebhookExchange } from '@composio-webhooks/core/adapter';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, nestMessage } from './constants.js';
-import { type ComposioHttpRequest, readRequestBody } from './http.js';
+import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, PACKAGE_NAME } from './constants.js';
 import { type ComposioWebhooksModuleOptions, checkModuleOptions } from './options.js';
-
-const CORE_PREFIX = /^\[@composio-webhooks\/core\] /;
 
 /** Core's problems go to Nest's logger, so the app's logger settings apply. */
 function nestLogger(): WebhookLogger {
@@ -37,55 +32,29 @@ function nestLogger(): WebhookLogger {
 export class ComposioWebhooksService {
   /** The router the decorated handlers are registered on; add handlers in code here too. */
   readonly router: WebhookRouter;
-  /** Core's receiver: verification, size limit, dedupe, dispatch and the status table. */
-  readonly receiver: WebhookReceiver;
+  /** The built-in controller's exchange: verify, dedupe, dispatch to the router, answer. */
+  readonly exchange: WebhookExchange;
+  /** The guard's exchange: verify, dedupe, hand the delivery to the guarded route. */
+  readonly guardExchange: WebhookExchange;
 
   constructor(@Inject(COMPOSIO_WEBHOOKS_MODULE_OPTIONS) options: ComposioWebhooksModuleOptions) {
     const checked = checkModuleOptions(options);
     this.router = checked.router ?? createWebhookRouter();
-    try {
-      this.receiver = createWebhookReceiver({
-        ...checked,
-        logger: checked.logger === undefined ? nestLogger() : checked.logger,
-        router: this.router,
-      });
-    } catch (error) {
-      if (isWebhookError(error) && error.code === 'INVALID_CONFIG') {
-        throw new WebhookConfigError(
-          nestMessage(`ComposioWebhooksModule options: ${error.message.replace(CORE_PREFIX, '')}`),
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * Runs a request through the receiver: raw body, verification, dedupe, the decorated
-   * handlers. Resolves to the answer to send (`status`, JSON `body`, `headers`); never rejects.
-   */
-  async handleRequest(request: ComposioHttpRequest): Promise<ReceiverResponse> {
-    let body: Awaited<ReturnType<typeof readRequestBody>>;
-    try {
-      body = await readRequestBody(request, this.receiver.maxBodyBytes);
-    } catch (error) {
-      return this.receiver.reject(error);
-    }
-    return this.receiver.receive({ body, headers: request.headers });
-  }
-
-  /**
-   * Verifies and claims a request without dispatching it (what `ComposioWebhookGuard` does):
-   * answer `response` now, or process `delivery` and then call `complete()` or `fail(error)`.
-   */
-  async acceptRequest(request: ComposioHttpRequest): Promise<Acceptance> {
-    let body: Awaited<ReturnType<typeof readRequestBody>>;
-    try {
-      body = await readRequestBody(request, this.receiver.maxBodyBytes);
-    } catch (error) {
-      return { accepted: false, response: this.receiver.reject(error) };
-    }
-    return this.receiver.accept({ body, headers: request.headers });
+    const idempotency: IdempotencyStore | false =
+      checked.idempotency ?? new MemoryIdempotencyStore();
+    const shared = {
+      ...checked,
+      idempotency,
+      logger: checked.logger === undefined ? nestLogger() : checked.logger,
+    };
+    this.exchange = createExchange(
+      { ...shared, router: this.router },
+      { packageName: PACKAGE_NAME, kind: 'route' },
+    );
+    this.guardExchange = createExchange(
+      { ...shared, router: undefined },
+      { packageName: PACKAGE_NAME, kind: 'route', route: 'the guarded route' },
+    );
   }
 
   /** Runs the decorated handlers for a verified delivery (e.g. from a guarded route). */

@@ -11,10 +11,9 @@ import {
   type IdempotencyClaim,
   type IdempotencyStore,
   type IdempotencyTimings,
-  newClaimToken,
-  resolveTimings,
   WebhookConfigError,
 } from '@composio-webhooks/core';
+import { newClaimToken, resolveTimings } from '@composio-webhooks/core/adapter';
 import { ReadyGate, type RedisClientLike, runScript } from './client.js';
 import { message, RedisIdempotencyError, type RedisStoreOperation } from './errors.js';
 import {

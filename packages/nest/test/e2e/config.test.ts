@@ -62,9 +62,7 @@ describe('options are validated at start-up', () => {
   it('an empty secret names the option and COMPOSIO_WEBHOOK_SECRET', async () => {
     const error = await startupError([ComposioWebhooksModule.forRoot({ secret: '' })]);
     expect(isWebhookError(error) && error.code).toBe('INVALID_CONFIG');
-    expect(error.message).toMatch(
-      /^\[@composio-webhooks\/nest\] ComposioWebhooksModule options: `secret` is empty\./,
-    );
+    expect(error.message).toMatch(/^\[@composio-webhooks\/nest\] `secret` is empty\./);
     expect(error.message).toContain('COMPOSIO_WEBHOOK_SECRET');
   });
 

@@ -5,8 +5,8 @@
  */
 import {
   type ComposioEvent,
-  ComposioEventType,
   type WebhookDelivery,
+  WebhookEventType,
 } from '@composio-webhooks/core';
 import { buildTriggerMessage } from '@composio-webhooks/core/testing';
 import {
@@ -45,7 +45,7 @@ class HooksController {
     @ComposioDelivery('event') event: ComposioEvent,
   ): Promise<{ received: string; type: string }> {
     this.attempts += 1;
-    const slug = event.type === ComposioEventType.TriggerMessage ? event.metadata.trigger_slug : '';
+    const slug = event.type === WebhookEventType.TRIGGER_MESSAGE ? event.metadata.trigger_slug : '';
     if (slug === 'FLAKY_TRIGGER' && this.recorder.failuresLeft > 0) {
       this.recorder.failuresLeft -= 1;
       throw new Error('the database is down');

@@ -1,12 +1,12 @@
 /** Signing helpers and the handler providers the e2e suite registers. */
 import {
   type ComposioEvent,
-  ComposioEventType,
   type ConnectionExpiredEvent,
   type TriggerDisabledEvent,
   type TriggerMessageEvent,
   type UnknownComposioEvent,
   type WebhookDelivery,
+  WebhookEventType,
 } from '@composio-webhooks/core';
 import { type SignWebhookInput, signWebhook } from '@composio-webhooks/core/testing';
 import {
@@ -120,7 +120,7 @@ export class WebhookHandlers {
     this.recorder.record(`disabled:${event.data.trigger_name}`, event, delivery);
   }
 
-  @OnComposioEvent([ComposioEventType.ConnectionExpired, ComposioEventType.TriggerDisabled])
+  @OnComposioEvent([WebhookEventType.CONNECTION_EXPIRED, WebhookEventType.TRIGGER_DISABLED])
   lifecycle(event: ConnectionExpiredEvent | TriggerDisabledEvent, delivery: WebhookDelivery): void {
     this.recorder.record('lifecycle', event, delivery);
   }

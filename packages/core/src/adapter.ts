@@ -28,6 +28,7 @@ export {
   type HeadersLike,
 } from './headers.js';
 export { newClaimToken, resolveTimings } from './idempotency.js';
+export type { RequestTrace } from './instrumentation.js';
 export { normalizePayload, type ParsedPayload } from './parse.js';
 export { type Acceptance, asWebhookError } from './receiver.js';
 export { errorResponse, errorResponseFor, successResponse } from './responses.js';

@@ -196,17 +196,18 @@ export function createExchange(
     }
     // Whatever the headers alone decide is answered before a body byte is read, and the
     // connection is closed rather than drained.
+    const trace = receiver.begin(request.headers);
     const early = receiver.precheck(request.headers);
-    if (early) return refuse(early, closing(receiver.reject(early)));
+    if (early) return refuse(early, closing(receiver.reject(early, trace)));
     let body: WebhookBody;
     try {
       body = await request.body(limits);
     } catch (error) {
       const refused = asWebhookError(error);
-      const response = receiver.reject(refused);
+      const response = receiver.reject(refused, trace);
       return refuse(refused, CLOSE_AFTER.has(refused.code) ? closing(response) : response);
     }
-    const acceptance = await receiver.accept({ body, headers: request.headers });
+    const acceptance = await receiver.accept({ body, headers: request.headers }, trace);
     if (!acceptance.accepted) {
       // A verified duplicate is answered 200 and is not a refusal.
       if (!acceptance.error) return { type: 'respond', response: acceptance.response };
@@ -222,7 +223,8 @@ export function createExchange(
     }
     let answer: RouteAnswer;
     try {
-      answer = await request.handOver(acceptance.delivery, body);
+      const { handOver } = request;
+      answer = await acceptance.within(() => handOver(acceptance.delivery, body));
     } catch (error) {
       return { type: 'route-failed', error, response: await acceptance.fail(error) };
     }

@@ -61,6 +61,11 @@ export {
   MemoryIdempotencyStore,
   type MemoryIdempotencyStoreOptions,
 } from './idempotency.js';
+export type {
+  WebhookInstrumentation,
+  WebhookRequestInfo,
+  WebhookRequestScope,
+} from './instrumentation.js';
 export type { ReceiverOutcome, ReceiverOutcomeType, WebhookLogger } from './outcome.js';
 export {
   createWebhookReceiver,

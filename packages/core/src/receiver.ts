@@ -8,6 +8,11 @@ import type { WebhookDelivery } from './events.js';
 import { headerValues, type WebhookHeaders } from './headers.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import {
+  combineInstrumentations,
+  type RequestTrace,
+  type WebhookInstrumentation,
+} from './instrumentation.js';
+import {
   clock,
   describe,
   describeError,
@@ -64,6 +69,11 @@ export interface ReceiverOptions extends VerifierOptions {
    * fully arrived by then is answered 408 and the connection closed.
    */
   bodyTimeoutMs?: number;
+  /**
+   * Tracing and metrics hooks (e.g. `otelInstrumentation()` of `@composio-webhooks/otel`): a
+   * scope per request that wraps the handlers and sees the outcome.
+   */
+  instrumentation?: WebhookInstrumentation | readonly WebhookInstrumentation[];
 }
 
 /** The result of `accept`: either answer now, or process the delivery and then settle it. */
@@ -87,6 +97,8 @@ export type Acceptance =
        * fails with `HANDLER_FAILED` so Composio's retry is processed.
        */
       settle(status: number | undefined, route?: RouteLabel): Promise<ReceiverResponse>;
+      /** Runs `fn` (the handlers or the user's route) inside the request's instrumentation scope. */
+      within<T>(fn: () => T): T;
       /** Handlers outlived the deadline: 503 now, the claim held until `pending` settles. */
       outlive(pending: Promise<unknown>, timeoutMs: number): Promise<ReceiverResponse>;
     };
@@ -112,9 +124,11 @@ export interface WebhookReceiver {
    * Verify and claim without dispatching (verify-only adapters): the caller runs its own handler
    * and then calls `complete()` or `fail(error)`. Never throws.
    */
-  accept(request: WebhookRequest): Promise<Acceptance>;
+  accept(request: WebhookRequest, trace?: RequestTrace): Promise<Acceptance>;
+  /** Starts one request's clock and instrumentation scope (adapters call it before reading the body). */
+  begin(headers: WebhookHeaders): RequestTrace;
   /** The response for an error met before `receive` (e.g. while reading the body), reported like any outcome. */
-  reject(error: unknown): ReceiverResponse;
+  reject(error: unknown, trace?: RequestTrace): ReceiverResponse;
   /** The body size limit adapters must apply while reading the stream. */
   readonly maxBodyBytes: number;
 }
@@ -151,7 +165,26 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
   const onOutcome = options.onOutcome;
   const verifier = createWebhookVerifier(options);
 
-  function report(outcome: ReceiverOutcome): void {
+  const instrumentation = combineInstrumentations(
+    options.instrumentation === undefined
+      ? []
+      : Array.isArray(options.instrumentation)
+        ? (options.instrumentation as readonly WebhookInstrumentation[])
+        : [options.instrumentation as WebhookInstrumentation],
+  );
+
+  function begin(headers: WebhookHeaders): RequestTrace {
+    return { started: clock(), scope: instrumentation?.onRequest({ headers }) };
+  }
+
+  function report(outcome: ReceiverOutcome, trace?: RequestTrace): void {
+    if (trace?.scope) {
+      try {
+        trace.scope.onOutcome(outcome);
+      } catch {
+        // Instrumentation must not change the answer.
+      }
+    }
     if (logger) {
       const { error } = outcome;
       if (outcome.type === 'handler-failed' || outcome.code === 'RAW_BODY_UNAVAILABLE') {
@@ -171,27 +204,32 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     }
   }
 
-  function rejected(error: unknown, started: number, delivery?: WebhookDelivery): Acceptance {
+  function rejected(error: unknown, trace: RequestTrace, delivery?: WebhookDelivery): Acceptance {
     const webhookError = asWebhookError(error);
     const response = errorResponse(webhookError);
-    report({
-      type:
-        webhookError.code === 'STORE_UNAVAILABLE'
-          ? 'store-unavailable'
-          : webhookError.code === 'DUPLICATE_IN_FLIGHT'
-            ? 'in-flight'
-            : 'rejected',
-      status: response.status,
-      code: webhookError.code,
-      error: webhookError,
-      durationMs: elapsed(started),
-      ...describe(delivery),
-    });
+    report(
+      {
+        type:
+          webhookError.code === 'STORE_UNAVAILABLE'
+            ? 'store-unavailable'
+            : webhookError.code === 'DUPLICATE_IN_FLIGHT'
+              ? 'in-flight'
+              : 'rejected',
+        status: response.status,
+        code: webhookError.code,
+        error: webhookError,
+        durationMs: elapsed(trace.started),
+        ...describe(delivery),
+      },
+      trace,
+    );
     return { accepted: false, response, error: webhookError };
   }
 
-  async function accept(request: WebhookRequest): Promise<Acceptance> {
-    const started = clock();
+  async function accept(
+    request: WebhookRequest,
+    trace: RequestTrace = begin(request?.headers ?? {}),
+  ): Promise<Acceptance> {
     let delivery: WebhookDelivery;
     try {
       const body = request?.body;
@@ -208,8 +246,9 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       }
       delivery = await verifier.verify(body as WebhookBody, request?.headers ?? {});
     } catch (error) {
-      return rejected(error, started);
+      return rejected(error, trace);
     }
+    trace.scope?.onDelivery?.(delivery);
 
     let token: string | undefined;
     let storeError: WebhookError | undefined;
@@ -218,12 +257,15 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         const claim = await store.claim(delivery.id);
         if (claim.status === 'completed') {
           const response = successResponse(delivery.id, true);
-          report({
-            type: 'duplicate',
-            status: 200,
-            durationMs: elapsed(started),
-            ...describe(delivery),
-          });
+          report(
+            {
+              type: 'duplicate',
+              status: 200,
+              durationMs: elapsed(trace.started),
+              ...describe(delivery),
+            },
+            trace,
+          );
           return { accepted: false, response };
         }
         if (claim.status === 'in-flight') {
@@ -234,7 +276,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
                 `Delivery ${delivery.id} is already being processed; answering 409 so Composio retries it later.`,
               ),
             ),
-            started,
+            trace,
             delivery,
           );
         }
@@ -247,21 +289,33 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
           ),
           { cause },
         );
-        if (!failOpen) return rejected(error, started, delivery);
+        if (!failOpen) return rejected(error, trace, delivery);
         storeError = error;
         if (logger) logger.error(error.message, cause);
       }
     }
 
+    const { scope } = trace;
     return {
       accepted: true,
       delivery,
-      ...createSettlement({ delivery, store, token, storeError, started, report, logger }),
+      within: scope?.wrap
+        ? (fn) => (scope.wrap as NonNullable<typeof scope.wrap>)(fn)
+        : (fn) => fn(),
+      ...createSettlement({
+        delivery,
+        store,
+        token,
+        storeError,
+        started: trace.started,
+        report: (outcome) => report(outcome, trace),
+        logger,
+      }),
     };
   }
 
   async function run(acceptance: Accepted): Promise<ReceiverResponse> {
-    const dispatching = router.dispatch(acceptance.delivery);
+    const dispatching = acceptance.within(() => router.dispatch(acceptance.delivery));
     if (handlerTimeoutMs === false) {
       try {
         await dispatching;
@@ -290,6 +344,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     maxBodyBytes,
     bodyTimeoutMs,
     accept,
+    begin,
     run,
     precheck(headers) {
       try {
@@ -310,8 +365,8 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         return errorResponse(error);
       }
     },
-    reject(error) {
-      return (rejected(error, clock()) as { response: ReceiverResponse }).response;
+    reject(error, trace) {
+      return (rejected(error, trace ?? begin({})) as { response: ReceiverResponse }).response;
     },
   };
 }

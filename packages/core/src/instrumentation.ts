@@ -1,0 +1,67 @@
+/**
+ * Hooks for instrumentation (tracing, metrics): a scope per request, opened before the body is
+ * read, told the verified delivery, wrapping the handlers so they run inside its context (a
+ * handler's own spans, HTTP calls and queries nest under it), and closed with the outcome.
+ * `@composio-webhooks/otel` is built on it; core depends on no tracing library. Unused, it costs
+ * one `undefined` check per step.
+ */
+import type { WebhookDelivery } from './events.js';
+import type { WebhookHeaders } from './headers.js';
+import type { ReceiverOutcome } from './outcome.js';
+
+/** What an instrumentation learns when a request arrives. */
+export interface WebhookRequestInfo {
+  headers: WebhookHeaders;
+}
+
+export interface WebhookInstrumentation {
+  /** A request arrived (nothing read yet). Return its scope, or `undefined` to ignore it. */
+  onRequest(info: WebhookRequestInfo): WebhookRequestScope | undefined;
+}
+
+export interface WebhookRequestScope {
+  /** The request verified as this delivery. */
+  onDelivery?(delivery: WebhookDelivery): void;
+  /** Runs the handlers (router mode) or the user's route (verify-only) inside the scope. */
+  wrap?<T>(run: () => T): T;
+  /**
+   * What the request was answered with. Called once per request, and once more with `late` set
+   * when handlers that outlived `handlerTimeoutMs` settle.
+   */
+  onOutcome(outcome: ReceiverOutcome): void;
+}
+
+/** One request's clock and scope, carried from the first byte to the answer. */
+export interface RequestTrace {
+  started: number;
+  scope: WebhookRequestScope | undefined;
+}
+
+/** The scopes of several instrumentations, as one (the first wraps the outermost). */
+export function combineInstrumentations(
+  list: readonly WebhookInstrumentation[],
+): WebhookInstrumentation | undefined {
+  if (list.length === 0) return undefined;
+  if (list.length === 1) return list[0];
+  return {
+    onRequest(info) {
+      const scopes = list
+        .map((instrumentation) => instrumentation.onRequest(info))
+        .filter((scope): scope is WebhookRequestScope => scope !== undefined);
+      if (scopes.length === 0) return undefined;
+      return {
+        onDelivery: (delivery) => {
+          for (const scope of scopes) scope.onDelivery?.(delivery);
+        },
+        wrap: <T>(run: () => T): T =>
+          scopes.reduceRight<() => T>(
+            (inner, scope) => (scope.wrap ? () => (scope.wrap as (r: () => T) => T)(inner) : inner),
+            run,
+          )(),
+        onOutcome: (outcome) => {
+          for (const scope of scopes) scope.onOutcome(outcome);
+        },
+      };
+    },
+  };
+}

@@ -40,6 +40,15 @@ export const WEBHOOK_ERROR_STATUS: Readonly<Record<WebhookErrorCode, number>> = 
 });
 
 const BRAND = Symbol.for('composio-webhooks.WebhookError');
+
+/** Where every error code has its section (its anchor is the code in lower case). */
+export const TROUBLESHOOTING_URL =
+  'https://github.com/composio-webhooks/composio-webhooks/blob/main/TROUBLESHOOTING.md';
+
+/** The troubleshooting section of a code. */
+export function troubleshootingLink(code: WebhookErrorCode): string {
+  return `${TROUBLESHOOTING_URL}#${code.toLowerCase()}`;
+}
 export const PACKAGE_PREFIX = '[@composio-webhooks/core]';
 
 export interface WebhookErrorOptions {
@@ -51,9 +60,16 @@ export interface WebhookErrorOptions {
 export class WebhookError extends Error {
   readonly code: WebhookErrorCode;
   readonly status: number;
+  /** The TROUBLESHOOTING.md section of this code (the message ends with it). */
+  readonly docs: string;
 
   constructor(code: WebhookErrorCode, message: string, options: WebhookErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const docs = troubleshootingLink(code);
+    super(
+      message.includes(docs) ? message : `${message} See ${docs}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.docs = docs;
     this.name = 'WebhookError';
     this.code = code;
     this.status = options.status ?? WEBHOOK_ERROR_STATUS[code];

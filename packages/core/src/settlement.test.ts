@@ -53,7 +53,7 @@ describe('acceptance.settle(status)', () => {
       const failed = outcomes.at(-1);
       expect(failed).toMatchObject({ type: 'handler-failed', code: 'HANDLER_FAILED' });
       expect(failed?.error?.message).toBe(
-        `[@composio-webhooks/example] The route after the middleware answered ${status} for delivery ${failed?.id}; its dedupe claim was released so Composio's retry is processed.`,
+        `[@composio-webhooks/example] The route after the middleware answered ${status} for delivery ${failed?.id}; its dedupe claim was released so Composio's retry is processed. See https://github.com/composio-webhooks/composio-webhooks/blob/main/TROUBLESHOOTING.md#handler_failed`,
       );
       // Released: the retry is accepted again.
       expect((await accept()).accepted).toBe(true);

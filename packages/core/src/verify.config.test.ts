@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hmacSignature, rejectionOf, signatureVectors, thrownBy } from '../test/support.js';
@@ -14,6 +15,7 @@ import {
 } from '../test/verify-helpers.js';
 import {
   isWebhookError,
+  WEBHOOK_ERROR_STATUS,
   WebhookConfigError,
   WebhookError,
   WebhookPayloadError,
@@ -239,8 +241,18 @@ describe('error classes and isWebhookError', () => {
       name: 'WebhookVerificationError',
       code: 'INVALID_SIGNATURE',
       status: 401,
-      message: 'x',
+      message: 'x See https://github.com/composio-webhooks/composio-webhooks/blob/main/TROUBLESHOOTING.md#invalid_signature',
     });
+    expect(verification.docs).toBe(
+      'https://github.com/composio-webhooks/composio-webhooks/blob/main/TROUBLESHOOTING.md#invalid_signature',
+    );
+  });
+
+  it('every code has its section in TROUBLESHOOTING.md', () => {
+    const doc = readFileSync(new URL('../../../TROUBLESHOOTING.md', import.meta.url), 'utf8');
+    for (const code of Object.keys(WEBHOOK_ERROR_STATUS)) {
+      expect(doc, code).toContain(`\n## ${code.toLowerCase()}\n`);
+    }
   });
 
   it('isWebhookError is true for every class and false for look-alikes', () => {

@@ -20,7 +20,7 @@ export type WebhookErrorCode =
   | 'BODY_TIMEOUT'
   | 'HANDLER_TIMEOUT';
 
-/** The HTTP status that belongs to each code (DESIGN.md, "Status codes"). */
+/** The HTTP status that belongs to each code (the README's status table). */
 export const WEBHOOK_ERROR_STATUS: Readonly<Record<WebhookErrorCode, number>> = Object.freeze({
   MISSING_HEADERS: 401,
   INVALID_TIMESTAMP: 401,

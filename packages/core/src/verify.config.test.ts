@@ -241,7 +241,8 @@ describe('error classes and isWebhookError', () => {
       name: 'WebhookVerificationError',
       code: 'INVALID_SIGNATURE',
       status: 401,
-      message: 'x See https://github.com/composio-webhooks/composio-webhooks/blob/main/TROUBLESHOOTING.md#invalid_signature',
+      message:
+        'x See https://github.com/composio-webhooks/composio-webhooks/blob/main/TROUBLESHOOTING.md#invalid_signature',
     });
     expect(verification.docs).toBe(
       'https://github.com/composio-webhooks/composio-webhooks/blob/main/TROUBLESHOOTING.md#invalid_signature',

@@ -16,7 +16,7 @@ export interface SignatureVector {
   body_base64: string;
 }
 
-/** Copy of `shared/reference/signature-vectors.json`, so tests run from a clean clone. */
+/** Signed deliveries made by two independent signers (Composio's documented algorithm and the `standardwebhooks` library). */
 export const signatureVectors: SignatureVector[] = JSON.parse(
   readFileSync(`${fixtures}signature-vectors.json`, 'utf8'),
 ).cases;
@@ -29,7 +29,7 @@ export const payloadFiles = [
   'v3-trigger-message.json',
 ] as const;
 
-/** A payload of `shared/reference/payloads/`, parsed (fresh object on every call). */
+/** A realistic example payload of `fixtures/payloads/`, parsed (fresh object on every call). */
 export function loadPayload(name: (typeof payloadFiles)[number]): Record<string, unknown> {
   return JSON.parse(readFileSync(`${fixtures}payloads/${name}`, 'utf8'));
 }

@@ -1,4 +1,4 @@
-/** Core's receiver with the Redis store: the status table of DESIGN.md, on both ioredis majors. */
+/** Core's receiver with the Redis store: the status table of the README, on both ioredis majors. */
 import {
   createWebhookReceiver,
   type ReceiverOutcome,

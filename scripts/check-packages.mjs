@@ -13,6 +13,14 @@ const packagesDir = join(root, 'packages');
 const attw = join(root, 'node_modules/.bin/attw');
 let failed = false;
 
+try {
+  execFileSync(process.execPath, [join(root, 'scripts/package-metadata.mjs'), '--check'], {
+    stdio: 'inherit',
+  });
+} catch {
+  failed = true;
+}
+
 for (const name of readdirSync(packagesDir).sort()) {
   const dir = join(packagesDir, name);
   let pkg;

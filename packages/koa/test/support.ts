@@ -16,7 +16,7 @@ import Koa3 from 'koa';
 import Koa2 from 'koa2';
 import request from 'supertest';
 
-export const SECRET = 'whsec_koa-adapter-test-secret';
+export const SECRET = 'koa-adapter-test-secret';
 export const WEBHOOK_PATH = '/webhooks/composio';
 
 export type KoaClass = typeof Koa3;

@@ -30,7 +30,7 @@ declare module '@composio-webhooks/core' {
   }
 }
 
-export const SECRET = 'whsec_nest-e2e-secret';
+export const SECRET = 'nest-e2e-test-secret';
 export const WEBHOOK_PATH = '/webhooks/composio';
 
 export function sign(payload: unknown, input: Partial<SignWebhookInput> = {}) {

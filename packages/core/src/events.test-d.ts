@@ -20,7 +20,7 @@ import {
 } from './events.js';
 import { type SignedWebhookHeaders, signWebhook } from './sign.js';
 import { buildTriggerMessage } from './testing.js';
-import { createWebhookVerifier, verifyWebhook } from './verify.js';
+import { createWebhookVerifier, verifyWebhook } from './verifier.js';
 
 // The augmentation users write (`declare module '@composio-webhooks/core'` in their code; inside
 // this package the module is `./events.js`). It applies to the whole type program of the package,

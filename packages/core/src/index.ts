@@ -97,4 +97,4 @@ export {
   type WebhookBody,
   type WebhookPayload,
   type WebhookVerifier,
-} from './verify.js';
+} from './verifier.js';

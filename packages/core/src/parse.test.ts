@@ -19,7 +19,7 @@ import {
   buildV1TriggerPayload,
   buildV2TriggerPayload,
 } from './testing.js';
-import { createWebhookVerifier } from './verify.js';
+import { createWebhookVerifier } from './verifier.js';
 
 const context = { id: 'msg_7a7e3c1d-0000-4000-8000-000000000001', timestamp: 1_763_630_142 };
 const contextIso = '2025-11-20T09:15:42.000Z';

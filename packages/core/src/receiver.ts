@@ -23,7 +23,7 @@ import {
 import { errorResponse, type ReceiverResponse, successResponse } from './responses.js';
 import type { WebhookRouter } from './router.js';
 import { createSettlement, type RouteLabel } from './settlement.js';
-import { createWebhookVerifier, type VerifierOptions, type WebhookBody } from './verify.js';
+import { createWebhookVerifier, type VerifierOptions, type WebhookBody } from './verifier.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** How long handlers may run before the delivery is answered 503 (they keep running): 10 s. */

@@ -23,7 +23,7 @@ import {
 } from './errors.js';
 import { signWebhook } from './sign.js';
 import { buildTriggerMessage } from './testing.js';
-import { createWebhookVerifier, type VerifierOptions, verifyWebhook } from './verify.js';
+import { createWebhookVerifier, type VerifierOptions, verifyWebhook } from './verifier.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -16,7 +16,7 @@ import {
 import { WebhookError, WebhookPayloadError, WebhookVerificationError } from './errors.js';
 import { signWebhook } from './sign.js';
 import { buildTriggerMessage } from './testing.js';
-import { createWebhookVerifier, verifyWebhook } from './verify.js';
+import { createWebhookVerifier, verifyWebhook } from './verifier.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

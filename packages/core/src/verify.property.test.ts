@@ -10,7 +10,7 @@ import { isWebhookError } from './errors.js';
 import type { CryptoBackend } from './hmac.js';
 import type { SecretFormat } from './secrets.js';
 import { signWebhook } from './sign.js';
-import { createWebhookVerifier, type VerifierOptions } from './verify.js';
+import { createWebhookVerifier, type VerifierOptions } from './verifier.js';
 
 const TOLERANCE = 300;
 

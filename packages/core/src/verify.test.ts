@@ -14,7 +14,7 @@ import {
 } from '../test/verify-helpers.js';
 import { signWebhook } from './sign.js';
 import { buildTriggerMessage } from './testing.js';
-import { createWebhookVerifier, type VerifierOptions, verifyWebhook } from './verify.js';
+import { createWebhookVerifier, type VerifierOptions, verifyWebhook } from './verifier.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,7 +1,7 @@
 /** Constants and helpers shared by the verify*.test.ts files. */
 
 import { isWebhookError } from '../src/errors.js';
-import { type VerifierOptions, verifyWebhook } from '../src/verify.js';
+import { type VerifierOptions, verifyWebhook } from '../src/verifier.js';
 import { hmacSignature, payloadText } from './support.js';
 
 export const SECRET = 'composio-test-secret-0001';

@@ -1,0 +1,87 @@
+/**
+ * The fast path of verification, for node:crypto (synchronous digests): the decisions of the
+ * reference algorithm in `verify.ts`, with the common header shape (a Node record, one lower-case
+ * copy of each header, one `v1,` signature) read by plain property loads and one promise per
+ * call. `verify.property.test.ts` checks both agree on every header shape. Also the key cache of
+ * one-shot `verifyWebhook` calls.
+ */
+import type { WebhookDelivery } from './events.js';
+import type { WebhookHeaders } from './headers.js';
+import { constantTimeEqual, decodeSignature } from './hmac.js';
+import type { PreparedSecrets } from './secrets.js';
+import {
+  assertRawBody,
+  type CheckedHeaders,
+  checkFreshness,
+  finish,
+  readHeaders,
+  signatureMismatch,
+  TIMESTAMP,
+  type WebhookBody,
+} from './verify.js';
+
+/** The header checks of `verify` (no body needed), fast path first. */
+export function checkHeaders(headers: WebhookHeaders, tolerance: number, now: () => number): void {
+  plainRecord(headers, tolerance, now) ?? readHeaders(headers, tolerance, now);
+}
+
+/** node:crypto: everything runs synchronously, the result is wrapped in a promise once. */
+export function verifySync(
+  prepared: PreparedSecrets,
+  tolerance: number,
+  now: () => number,
+  payload: WebhookBody,
+  headers: WebhookHeaders,
+): Promise<WebhookDelivery> {
+  try {
+    assertRawBody(payload);
+    const checked = plainRecord(headers, tolerance, now) ?? readHeaders(headers, tolerance, now);
+    for (const key of prepared.keys) {
+      const digest = key.digest(checked.prefix, payload) as Uint8Array;
+      for (const signature of checked.signatures) {
+        // A branch-free XOR loop over the 32 bytes: constant time, and cheaper than handing a
+        // small on-heap Uint8Array to node:crypto's timingSafeEqual.
+        if (constantTimeEqual(digest, signature)) {
+          return Promise.resolve(finish(headers, checked, payload));
+        }
+      }
+    }
+    return Promise.reject(signatureMismatch(prepared));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * The common case, read with plain property loads: a Node header record holding one lower-case
+ * copy of each header, a digits-only timestamp and a single `v1,` signature. Returns `undefined`
+ * for anything else, which `readHeaders` then handles (same results, more work).
+ */
+function plainRecord(
+  headers: WebhookHeaders,
+  tolerance: number,
+  now: () => number,
+): CheckedHeaders | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  const record = headers as Record<string, unknown>;
+  const id = record['webhook-id'];
+  const timestampText = record['webhook-timestamp'];
+  const signature = record['webhook-signature'];
+  if (
+    typeof id !== 'string' ||
+    typeof timestampText !== 'string' ||
+    typeof signature !== 'string' ||
+    id === '' ||
+    id.includes(',') ||
+    id.trim() !== id ||
+    !TIMESTAMP.test(timestampText) ||
+    !signature.startsWith('v1,')
+  ) {
+    return undefined;
+  }
+  const decoded = decodeSignature(signature, 3);
+  if (decoded === undefined) return undefined;
+  const timestamp = Number(timestampText);
+  checkFreshness(timestamp, tolerance, now);
+  return { id, timestamp, prefix: `${id}.${timestampText}.`, signatures: [decoded] };
+}

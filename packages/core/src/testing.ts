@@ -8,6 +8,7 @@
  * await request(app).post('/webhooks/composio').set(headers).send(body).expect(200);
  * ```
  */
+import { isWebhookError, type WebhookConfigError } from './errors.js';
 import {
   type ConnectedAccount,
   type ConnectionExpiredEvent,
@@ -16,6 +17,8 @@ import {
   type TriggerMessageEvent,
   WebhookEventType,
 } from './events.js';
+import type { ReceiverOutcome, WebhookLogger } from './outcome.js';
+import { type SignedWebhook, type SignWebhookInput, signWebhook } from './sign.js';
 
 export {
   CONFORMANCE_OPTIONS,
@@ -222,4 +225,56 @@ export function buildV2TriggerPayload(
       ...(input.data ?? { author: 'octocat', message: 'Fix the flaky test' }),
     },
   };
+}
+
+/** A signer bound to one secret: `const sign = signerFor(SECRET); await sign(event, { id })`. */
+export function signerFor(
+  secret: string,
+  defaults: Partial<Omit<SignWebhookInput, 'payload' | 'secret'>> = {},
+): (
+  payload: unknown,
+  extra?: Partial<Omit<SignWebhookInput, 'payload'>>,
+) => Promise<SignedWebhook> {
+  return (payload, extra = {}) => signWebhook({ secret, ...defaults, ...extra, payload });
+}
+
+/** What a receiver logged and reported, recorded instead of printed. */
+export interface OutcomeRecorder {
+  /** Pass as `logger`. */
+  logger: WebhookLogger;
+  /** Pass as `onOutcome`. */
+  onOutcome: (outcome: ReceiverOutcome) => void;
+  outcomes: ReceiverOutcome[];
+  warnings: string[];
+  errors: string[];
+}
+
+/** Records `logger` and `onOutcome` calls, so tests can assert on them (and stay quiet). */
+export function recordOutcomes(): OutcomeRecorder {
+  const outcomes: ReceiverOutcome[] = [];
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  return {
+    outcomes,
+    warnings,
+    errors,
+    logger: {
+      warn: (message) => warnings.push(message),
+      error: (message) => errors.push(message),
+    },
+    onOutcome: (outcome) => outcomes.push(outcome),
+  };
+}
+
+/** The `WebhookConfigError` that `build` throws; throws itself when `build` does not. */
+export function configErrorOf(build: () => unknown): WebhookConfigError {
+  try {
+    build();
+  } catch (error) {
+    if (isWebhookError(error) && error.code === 'INVALID_CONFIG') {
+      return error as WebhookConfigError;
+    }
+    throw new Error(`expected a WebhookConfigError, got ${String(error)}`);
+  }
+  throw new Error('expected a WebhookConfigError, but nothing was thrown');
 }

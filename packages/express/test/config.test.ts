@@ -1,24 +1,10 @@
-/**
- * Configuration mistakes fail when `composioWebhook()` is called (at start-up), never per
- * request; the receiver is built once and shared by every request.
- */
-import { isWebhookError, WebhookConfigError } from '@composio-webhooks/core';
-import { buildTriggerMessage } from '@composio-webhooks/core/testing';
+import { buildTriggerMessage, configErrorOf } from '@composio-webhooks/core/testing';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ComposioWebhookOptions, composioWebhook, createWebhookRouter } from '../src/index.js';
 import { deliver, PATH, sign } from './support.js';
 
-function configError(build: () => unknown): WebhookConfigError {
-  try {
-    build();
-  } catch (error) {
-    expect(isWebhookError(error)).toBe(true);
-    expect(error).toBeInstanceOf(WebhookConfigError);
-    return error as WebhookConfigError;
-  }
-  throw new Error('expected a WebhookConfigError');
-}
+const configError = configErrorOf;
 
 describe('composioWebhook() configuration', () => {
   const saved = process.env.COMPOSIO_WEBHOOK_SECRET;

@@ -2,8 +2,12 @@
  * Shared test support: both Express majors, a secret, signing and posting helpers, and a
  * logger that records instead of printing.
  */
-import { type ReceiverOutcome, type WebhookLogger } from '@composio-webhooks/core';
-import { type SignedWebhook, signWebhook } from '@composio-webhooks/core/testing';
+import {
+  type OutcomeRecorder,
+  recordOutcomes,
+  type SignedWebhook,
+  signerFor,
+} from '@composio-webhooks/core/testing';
 import express5 from 'express';
 import express4 from 'express4';
 import request from 'supertest';
@@ -20,39 +24,14 @@ export const EXPRESS_MAJORS: ReadonlyArray<readonly [string, ExpressModule]> = [
 export const SECRET = 'composio-express-test-secret';
 export const PATH = '/webhooks/composio';
 
-export function sign(
-  payload: unknown,
-  options: { id?: string; timestamp?: number; secret?: string } = {},
-): Promise<SignedWebhook> {
-  return signWebhook({ payload, secret: options.secret ?? SECRET, ...options });
-}
+/** Signs with the suites' secret (core's testing kit). */
+export const sign = signerFor(SECRET);
 
 /** POSTs a signed delivery byte for byte, over real HTTP. */
 export function deliver(app: App, signed: SignedWebhook, path = PATH): request.Test {
   return request(app).post(path).set(signed.headers).send(signed.body);
 }
 
-export interface Recorder {
-  logger: WebhookLogger;
-  outcomes: ReceiverOutcome[];
-  warnings: string[];
-  errors: string[];
-  onOutcome: (outcome: ReceiverOutcome) => void;
-}
-
-/** Records what the receiver logs and reports, so tests can assert on it (and stay quiet). */
-export function recorder(): Recorder {
-  const outcomes: ReceiverOutcome[] = [];
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  return {
-    outcomes,
-    warnings,
-    errors,
-    logger: {
-      warn: (message) => warnings.push(message),
-      error: (message) => errors.push(message),
-    },
-    onOutcome: (outcome) => outcomes.push(outcome),
-  };
-}
+/** Records what the receiver logs and reports (core's testing kit). */
+export const recorder = recordOutcomes;
+export type Recorder = OutcomeRecorder;

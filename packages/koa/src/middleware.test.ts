@@ -1,20 +1,12 @@
 /** Start-up behaviour: config mistakes throw at composioWebhook(), the receiver is built once. */
-import { createWebhookRouter, isWebhookError } from '@composio-webhooks/core';
-import { buildTriggerMessage, signWebhook } from '@composio-webhooks/core/testing';
+import { createWebhookRouter } from '@composio-webhooks/core';
+import { buildTriggerMessage, configErrorOf, signWebhook } from '@composio-webhooks/core/testing';
 import Koa from 'koa';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { composioWebhook } from './index.js';
 
-function configError(make: () => unknown): Error & { code?: string } {
-  try {
-    make();
-  } catch (error) {
-    expect(isWebhookError(error)).toBe(true);
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a WebhookConfigError');
-}
+const configError = configErrorOf;
 
 describe('composioWebhook() start-up', () => {
   afterEach(() => {

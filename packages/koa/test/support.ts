@@ -11,7 +11,7 @@ import {
   WebhookEventType,
   type WebhookRouter,
 } from '@composio-webhooks/core';
-import { type SignedWebhook, signWebhook } from '@composio-webhooks/core/testing';
+import { type SignedWebhook, signerFor } from '@composio-webhooks/core/testing';
 import Koa3 from 'koa';
 import Koa2 from 'koa2';
 import request from 'supertest';
@@ -60,9 +60,8 @@ export function recordingRouter(): { router: WebhookRouter; handled: HandledReco
   return { router, handled };
 }
 
-export function sign(payload: unknown, extra: { id?: string; timestamp?: number } = {}) {
-  return signWebhook({ payload, secret: SECRET, ...extra });
-}
+/** Signs with the suites' secret (core's testing kit). */
+export const sign = signerFor(SECRET);
 
 /**
  * POSTs the signed body byte for byte with its headers. A string is sent as it is (superagent

@@ -6,6 +6,8 @@ export default defineConfig({
     projects: [
       'packages/*/vitest.config.ts',
       'examples/*/vitest.config.ts',
+      // Repository-wide checks (every README snippet compiles).
+      'test/vitest.config.ts',
       // @composio-webhooks/nest's end-to-end suite, once per Nest major.
       'packages/nest/test-nest*/vitest.config.ts',
     ],

@@ -26,8 +26,12 @@ function snippetsOf(readme: string, defaultHost: string | undefined): Snippet[] 
   let index = 0;
   for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) {
     const code = match[1] as string;
+    // A snippet that mounts an adapter compiles where that framework is installed.
+    const adapter = /from '@composio-webhooks\/(express|koa|nest|fastify|web|next|hono)'/.exec(
+      code,
+    )?.[1];
     const named = /from '@composio-webhooks\/([a-z]+)/.exec(code)?.[1];
-    const host = defaultHost ?? named ?? 'core';
+    const host = adapter ?? defaultHost ?? named ?? 'core';
     snippets.push({ readme, index: index++, code, host });
   }
   return snippets;

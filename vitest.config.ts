@@ -8,6 +8,7 @@ export default defineConfig({
       'examples/*/vitest.config.ts',
       // Repository-wide checks (every README snippet compiles).
       'test/vitest.config.ts',
+      'tools/*/vitest.config.ts',
       // @composio-webhooks/nest's end-to-end suite, once per Nest major.
       'packages/nest/test-nest*/vitest.config.ts',
     ],

@@ -24,4 +24,8 @@ export const workspaceAliases = [
   { find: /^@composio-webhooks\/express$/, replacement: `${root}packages/express/src/index.ts` },
   { find: /^@composio-webhooks\/koa$/, replacement: `${root}packages/koa/src/index.ts` },
   { find: /^@composio-webhooks\/nest$/, replacement: `${root}packages/nest/src/index.ts` },
+  {
+    find: /^@composio-webhooks\/test-runtimes$/,
+    replacement: `${root}tools/runtimes/src/index.ts`,
+  },
 ];

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import type { RuntimeName } from '@composio-webhooks/test-runtimes';
+
+/** A test server file in test/servers. */
+export function serverFile(name: string): string {
+  return fileURLToPath(new URL(`./servers/${name}`, import.meta.url));
+}
+
+/** The verifying server for each runtime. */
+export const VERIFY_ENTRY: Record<RuntimeName, string> = {
+  node20: serverFile('node.mjs'),
+  node22: serverFile('node.mjs'),
+  node24: serverFile('node.mjs'),
+  bun: serverFile('bun.mjs'),
+  deno: serverFile('deno.mjs'),
+  workerd: serverFile('workerd.mjs'),
+};
+
+/** What each runtime reports about itself when it serves. */
+export const REPORTS: Record<RuntimeName, RegExp> = {
+  node20: /^node 20\./,
+  node22: /^node 22\./,
+  node24: /^node 24\./,
+  bun: /^bun 1\./,
+  deno: /^deno 2\./,
+  workerd: /^workerd$/,
+};
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

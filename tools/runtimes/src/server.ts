@@ -101,7 +101,8 @@ async function command(options: StartServerOptions, port: number): Promise<Comma
       return {
         file,
         args: ['serve', worker.configPath, '--verbose', ...extra],
-        env,
+        // The Worker's env is its bindings; the process gets none of them.
+        env: {},
         cleanup: () => rm(worker.dir, { recursive: true, force: true }),
       };
     }

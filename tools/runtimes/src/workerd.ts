@@ -4,7 +4,7 @@
  * socket on the chosen loopback port, and an `internet` network service that also allows local
  * and private addresses, so the Worker's `fetch()` can reach servers a test runs on 127.0.0.1.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -83,18 +83,26 @@ export async function prepareWorker(
   input: Omit<WorkerdConfigInput, 'moduleFile'>,
 ): Promise<PreparedWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'composio-workerd-'));
-  await build({
-    entryPoints: [entry],
-    outfile: join(dir, 'worker.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    // What Cloudflare's own bundler picks: Worker builds first, then browser ones.
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
-    logLevel: 'silent',
-  });
+  try {
+    await build({
+      entryPoints: [entry],
+      outfile: join(dir, 'worker.js'),
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      // What Cloudflare's own bundler picks: Worker builds first, then browser ones.
+      conditions: ['workerd', 'worker', 'browser'],
+      mainFields: ['browser', 'module', 'main'],
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(
+      `[@composio-webhooks/test-runtimes] workerd: bundling ${entry} failed: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
   const configPath = join(dir, 'config.capnp');
   await writeFile(configPath, workerdConfig({ ...input, moduleFile: 'worker.js' }));
   return { dir, configPath };

@@ -40,7 +40,11 @@ function server(runtime: RuntimeName): RunningServer {
   return found;
 }
 
-async function post(runtime: RuntimeName, body: string | Uint8Array, headers: Record<string, string>) {
+async function post(
+  runtime: RuntimeName,
+  body: string | Uint8Array,
+  headers: Record<string, string>,
+) {
   const response = await fetch(`${server(runtime).url}/webhooks/composio`, {
     method: 'POST',
     body,

@@ -32,7 +32,7 @@ describe('startServer', () => {
     );
   });
 
-  it('gives up after readyTimeoutMs, with the server's stderr', async () => {
+  it('gives up after readyTimeoutMs, with the server stderr', async () => {
     const error = await startServer({
       runtime: 'bun',
       entry: serverFile('silent.mjs'),

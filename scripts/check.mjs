@@ -8,6 +8,7 @@ const STEPS = [
   ['lint (Biome)', 'pnpm', ['lint']],
   ['typecheck', 'pnpm', ['typecheck']],
   ['tests (Node 20)', 'pnpm', ['test']],
+  ['core and adapter tests (Node 22, 24)', 'pnpm', ['test:other-nodes']],
   ['package checks (publint, attw)', 'pnpm', ['check:packages']],
   ['ESM and CommonJS consumers', 'pnpm', ['test:consumer']],
   ['demo', 'pnpm', ['demo']],

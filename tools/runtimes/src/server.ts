@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
 import { type RuntimeName, runtimeBinary } from './runtimes.js';
 import { prepareWorker } from './workerd.js';
@@ -22,7 +23,7 @@ export interface StartServerOptions {
    * For workerd it is a module Worker (`export default { fetch }`), bundled with esbuild; the
    * port is in the generated config.
    */
-  entry: string;
+  entry: string | URL;
   /** Extra environment. workerd: each one is a text binding (`env.NAME` in `fetch`). */
   env?: Record<string, string>;
   /** Extra runtime arguments, placed before the entry (workerd: after `serve <config>`). */
@@ -76,7 +77,8 @@ interface Command {
 
 async function command(options: StartServerOptions, port: number): Promise<Command> {
   const file = runtimeBinary(options.runtime);
-  const entry = resolve(options.entry);
+  const entry =
+    typeof options.entry === 'string' ? resolve(options.entry) : fileURLToPath(options.entry);
   const extra = [...(options.args ?? [])];
   const env = { ...options.env, PORT: String(port) };
   switch (options.runtime) {

@@ -72,6 +72,10 @@ const worker :Workerd.Worker = (
 `;
 }
 
+function nodeCompat(flags: readonly string[] | undefined): boolean {
+  return (flags ?? []).some((flag) => flag.startsWith('nodejs_compat'));
+}
+
 export interface PreparedWorker {
   dir: string;
   configPath: string;
@@ -94,6 +98,8 @@ export async function prepareWorker(
       // What Cloudflare's own bundler picks: Worker builds first, then browser ones.
       conditions: ['workerd', 'worker', 'browser'],
       mainFields: ['browser', 'module', 'main'],
+      // With nodejs_compat, workerd provides node:* modules itself: leave them to it.
+      external: nodeCompat(input.compatibilityFlags) ? ['node:*'] : [],
       logLevel: 'silent',
     });
   } catch (error) {

@@ -62,8 +62,23 @@ describe('workerd', () => {
 
   it('rejects an entry that imports a Node built-in, naming it', async () => {
     await expect(
-      startServer({ runtime: 'workerd', entry: serverFile('imports-node-fs.mjs') }),
-    ).rejects.toThrow(/workerd: bundling .*imports-node-fs\.mjs failed: [\s\S]*"node:fs"/);
+      startServer({ runtime: 'workerd', entry: serverFile('imports-node-crypto.mjs') }),
+    ).rejects.toThrow(/workerd: bundling .*imports-node-crypto\.mjs failed: [\s\S]*"node:crypto"/);
+  });
+
+  it('leaves node:* imports to workerd when nodejs_compat is on', async () => {
+    const server = await startServer({
+      runtime: 'workerd',
+      entry: serverFile('imports-node-crypto.mjs'),
+      compatibilityFlags: ['nodejs_compat'],
+    });
+    try {
+      expect(await (await fetch(server.url)).text()).toBe(
+        'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      );
+    } finally {
+      await server.close();
+    }
   });
 
   it('escapes Cap’n Proto text byte by byte', () => {

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RuntimeName } from '@composio-webhooks/test-runtimes';
+import {
+  type RunningServer,
+  type RuntimeName,
+  type StartServerOptions,
+  startServer,
+} from '@composio-webhooks/test-runtimes';
 
 /** A test server file in test/servers. */
 export function serverFile(name: string): string {
@@ -40,5 +45,18 @@ export function isAlive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
+  }
+}
+
+/** Starts a server, hands it to `use`, and closes it whatever `use` does. */
+export async function withServer(
+  options: StartServerOptions,
+  use: (server: RunningServer) => Promise<void>,
+): Promise<void> {
+  const server = await startServer(options);
+  try {
+    await use(server);
+  } finally {
+    await server.close();
   }
 }

@@ -7,7 +7,7 @@ import {
   startServer,
 } from '@composio-webhooks/test-runtimes';
 import { describe, expect, it } from 'vitest';
-import { isAlive, serverFile } from './helpers.js';
+import { isAlive, serverFile, withServer } from './helpers.js';
 
 describe('runtimeBinary / availableRuntimes', () => {
   it('finds every runtime from the installed packages', () => {
@@ -62,17 +62,15 @@ describe('startServer', () => {
   });
 
   it('passes env and args to the runtime', async () => {
-    const server = await startServer({
+    const options = {
       runtime: 'deno',
       entry: serverFile('deno.mjs'),
       env: { COMPOSIO_WEBHOOK_SECRET: 'unused' },
       args: ['--quiet'],
-    });
-    try {
+    } as const;
+    await withServer(options, async (server) => {
       const info = (await (await fetch(server.url)).json()) as { runtime: string };
       expect(info.runtime).toMatch(/^deno 2\./);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { capnpString, startServer } from '@composio-webhooks/test-runtimes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverFile } from './helpers.js';
+import { serverFile, withServer } from './helpers.js';
 
 let upstream: Server;
 let upstreamUrl: string;
@@ -26,38 +26,35 @@ describe('workerd', () => {
       PLAIN: 'value',
       TRICKY: 'quote " backslash \\ newline \n tab \t é ☕ \u0000 end',
     };
-    const server = await startServer({ runtime: 'workerd', entry: serverFile('workerd.mjs'), env });
-    try {
-      expect(await (await fetch(`${server.url}/env`)).json()).toEqual(env);
-    } finally {
-      await server.close();
-    }
+    await withServer(
+      { runtime: 'workerd', entry: serverFile('workerd.mjs'), env },
+      async (server) => {
+        expect(await (await fetch(`${server.url}/env`)).json()).toEqual(env);
+      },
+    );
   });
 
   it('lets the Worker fetch() a loopback server by default', async () => {
-    const server = await startServer({ runtime: 'workerd', entry: serverFile('workerd.mjs') });
-    try {
+    await withServer({ runtime: 'workerd', entry: serverFile('workerd.mjs') }, async (server) => {
       const response = await fetch(`${server.url}/fetch?url=${encodeURIComponent(upstreamUrl)}`);
       expect(await response.json()).toEqual({ status: 200, body: 'hello from 127.0.0.1' });
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('blocks loopback when allowNetwork leaves out local addresses', async () => {
-    const server = await startServer({
-      runtime: 'workerd',
-      entry: serverFile('workerd.mjs'),
-      allowNetwork: ['public'],
-    });
-    try {
-      const before = upstreamHits;
-      const response = await fetch(`${server.url}/fetch?url=${encodeURIComponent(upstreamUrl)}`);
-      expect(response.status).toBe(500);
-      expect(upstreamHits).toBe(before);
-    } finally {
-      await server.close();
-    }
+    await withServer(
+      {
+        runtime: 'workerd',
+        entry: serverFile('workerd.mjs'),
+        allowNetwork: ['public'],
+      },
+      async (server) => {
+        const before = upstreamHits;
+        const response = await fetch(`${server.url}/fetch?url=${encodeURIComponent(upstreamUrl)}`);
+        expect(response.status).toBe(500);
+        expect(upstreamHits).toBe(before);
+      },
+    );
   });
 
   it('rejects an entry that imports a Node built-in, naming it', async () => {
@@ -67,18 +64,18 @@ describe('workerd', () => {
   });
 
   it('leaves node:* imports to workerd when nodejs_compat is on', async () => {
-    const server = await startServer({
-      runtime: 'workerd',
-      entry: serverFile('imports-node-crypto.mjs'),
-      compatibilityFlags: ['nodejs_compat'],
-    });
-    try {
-      expect(await (await fetch(server.url)).text()).toBe(
-        'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-      );
-    } finally {
-      await server.close();
-    }
+    await withServer(
+      {
+        runtime: 'workerd',
+        entry: serverFile('imports-node-crypto.mjs'),
+        compatibilityFlags: ['nodejs_compat'],
+      },
+      async (server) => {
+        expect(await (await fetch(server.url)).text()).toBe(
+          'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+        );
+      },
+    );
   });
 
   it('escapes Cap’n Proto text byte by byte', () => {

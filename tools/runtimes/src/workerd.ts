@@ -5,6 +5,7 @@
  * and private addresses, so the Worker's `fetch()` can reach servers a test runs on 127.0.0.1.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';

@@ -99,8 +99,9 @@ export async function prepareWorker(
       // What Cloudflare's own bundler picks: Worker builds first, then browser ones.
       conditions: ['workerd', 'worker', 'browser'],
       mainFields: ['browser', 'module', 'main'],
-      // With nodejs_compat, workerd provides node:* modules itself: leave them to it.
-      external: nodeCompat(input.compatibilityFlags) ? ['node:*'] : [],
+      // With nodejs_compat, workerd provides Node's modules itself (`node:x`, and `x` as tsup
+      // writes it): leave them to it.
+      external: nodeCompat(input.compatibilityFlags) ? ['node:*', ...builtinModules] : [],
       logLevel: 'silent',
     });
   } catch (error) {

@@ -63,20 +63,23 @@ describe('workerd', () => {
     ).rejects.toThrow(/workerd: bundling .*imports-node-crypto\.mjs failed: [\s\S]*"node:crypto"/);
   });
 
-  it('leaves node:* imports to workerd when nodejs_compat is on', async () => {
-    await withServer(
-      {
-        runtime: 'workerd',
-        entry: serverFile('imports-node-crypto.mjs'),
-        compatibilityFlags: ['nodejs_compat'],
-      },
-      async (server) => {
-        expect(await (await fetch(server.url)).text()).toBe(
-          'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-        );
-      },
-    );
-  });
+  it.each(['imports-node-crypto.mjs', 'imports-bare-crypto.mjs'])(
+    'leaves Node imports to workerd when nodejs_compat is on (%s)',
+    async (entry) => {
+      await withServer(
+        {
+          runtime: 'workerd',
+          entry: serverFile(entry),
+          compatibilityFlags: ['nodejs_compat'],
+        },
+        async (server) => {
+          expect(await (await fetch(server.url)).text()).toBe(
+            'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+          );
+        },
+      );
+    },
+  );
 
   it('escapes Cap’n Proto text byte by byte', () => {
     expect(capnpString('a"b\\c\nd é')).toBe('"a\\"b\\\\c\\x0ad \\xc3\\xa9"');

@@ -1,7 +1,8 @@
 /**
  * A local, in-process fake of Composio's Webhook Subscriptions API (node:http on a free port),
  * as documented: `x-api-key` auth (each key is its own project), one subscription per project
- * (409), cursor pagination, 404, secret rotation, event types. Faults can be queued to rehearse
+ * (409), cursor pagination, 404, secret rotation, event types — and the trigger types API
+ * (`/triggers_types`, see `fake-trigger-types.ts`). Faults can be queued to rehearse
  * 429 + retry-after, 5xx, slow answers, dropped connections and malformed bodies.
  *
  * For tests of code that provisions subscriptions, with this client or the CLI.
@@ -9,8 +10,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Answer, FakeStore, type FakeWireSubscription, HttpFailure } from './fake-store.js';
+import { FakeTriggerTypes, type FakeWireTriggerType } from './fake-trigger-types.js';
 
 export { FAKE_EVENT_TYPES, type FakeWireSubscription } from './fake-store.js';
+export type { FakeWireTriggerType } from './fake-trigger-types.js';
 
 export interface FakeSubscriptionsApiOptions {
   /** Accepted API keys; each one is a separate project. Default `['test-api-key']`. */
@@ -21,6 +24,13 @@ export interface FakeSubscriptionsApiOptions {
   defaultLimit?: number;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
+  /**
+   * Trigger types served by `GET /triggers_types` (as the API sends them, e.g. the `items` of a
+   * saved answer). `reset()` goes back to these. Default none.
+   */
+  triggerTypes?: readonly FakeWireTriggerType[];
+  /** Page size of `GET /triggers_types` when no `limit` is given. Default 20. */
+  triggerTypesDefaultLimit?: number;
 }
 
 export interface FakeFault {
@@ -48,6 +58,8 @@ export interface RecordedRequest {
   /** Path after the base path, e.g. `/webhook_subscriptions/whs_1`. */
   path: string;
   query: Record<string, string>;
+  /** The raw query string without `?` (repeated keys such as `toolkit_slugs` stay visible). */
+  search: string;
   /** The `x-api-key` sent, if any. */
   apiKey: string | undefined;
   headers: Record<string, string | string[] | undefined>;
@@ -66,6 +78,8 @@ export interface FakeSubscriptionsApi {
   subscriptions(apiKey?: string): FakeWireSubscription[];
   /** Adds `count` subscriptions directly, bypassing the one-per-project rule (for pagination). */
   seed(apiKey: string, count: number): FakeWireSubscription[];
+  /** Adds trigger types (until `reset()`), e.g. another version of one. */
+  addTriggerTypes(items: readonly FakeWireTriggerType[]): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -77,6 +91,10 @@ export async function createFakeSubscriptionsApi(
   const basePath = (options.basePath ?? '/api/v3.1').replace(/\/+$/, '');
   const defaultLimit = options.defaultLimit ?? 10;
   const store = new FakeStore(defaultLimit);
+  const triggerTypes = new FakeTriggerTypes(
+    options.triggerTypes ?? [],
+    options.triggerTypesDefaultLimit ?? 20,
+  );
   const faults: Array<FakeFault & { remaining: number }> = [];
   const requests: RecordedRequest[] = [];
   let requestCounter = 0;
@@ -96,6 +114,7 @@ export async function createFakeSubscriptionsApi(
       method: req.method ?? 'GET',
       path: url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname,
       query: Object.fromEntries(url.searchParams),
+      search: url.search.slice(1),
       apiKey: typeof header === 'string' ? header : undefined,
       headers: { ...req.headers },
       body,
@@ -147,7 +166,9 @@ export async function createFakeSubscriptionsApi(
       );
     } else {
       try {
-        answer = store.route(record.method, record.path, record.query, record.apiKey, body);
+        answer = record.path.startsWith('/triggers_types')
+          ? triggerTypes.route(record.method, record.path, url)
+          : store.route(record.method, record.path, record.query, record.apiKey, body);
       } catch (error) {
         if (!(error instanceof HttpFailure)) throw error;
         answer = errorAnswer(error.status, error.slug, error.message);
@@ -178,8 +199,12 @@ export async function createFakeSubscriptionsApi(
     seed(apiKey, count) {
       return store.seed(apiKey, count);
     },
+    addTriggerTypes(items) {
+      triggerTypes.add(items);
+    },
     reset() {
       store.reset();
+      triggerTypes.reset();
       faults.length = 0;
       requests.length = 0;
     },

@@ -47,7 +47,8 @@ export interface HttpRequest {
   method: HttpMethod;
   /** Starts with `/`; path segments already encoded. */
   path: string;
-  query?: Record<string, string>;
+  /** Query parameters; an array value repeats the key (`a=1&a=2`). */
+  query?: Record<string, string | readonly string[]>;
   body?: unknown;
   /** May the request be repeated after a 5xx, a network failure or a timeout? */
   idempotent: boolean;
@@ -226,9 +227,13 @@ function notify(
 function buildUrl(
   baseUrl: string,
   path: string,
-  query: Record<string, string> | undefined,
+  query: Record<string, string | readonly string[]> | undefined,
 ): string {
-  const search = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    for (const item of typeof value === 'string' ? [value] : value) params.append(key, item);
+  }
+  const search = params.size > 0 ? `?${params}` : '';
   return `${baseUrl}${path}${search}`;
 }
 

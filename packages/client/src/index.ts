@@ -19,6 +19,17 @@ export {
   type SubscriptionsClient,
 } from './subscriptions.js';
 export {
+  createTriggerTypesClient,
+  DEFAULT_TRIGGER_TYPES_BASE_URL,
+  type JsonSchemaObject,
+  type ListTriggerTypesParams,
+  MAX_TRIGGER_TYPES_LIMIT,
+  type ToolkitVersions,
+  type TriggerType,
+  type TriggerTypePage,
+  type TriggerTypesClient,
+} from './trigger-types.js';
+export {
   type CreateSubscriptionInput,
   DEFAULT_ENABLED_EVENTS,
   DEFAULT_WEBHOOK_VERSION,

@@ -238,7 +238,11 @@ export function createSubscriptionsClient(
   return client;
 }
 
-function resolveConfig(options: SubscriptionsClientOptions): HttpConfig {
+/** Options → transport config (API key, base URL, fetch, timeout, retries); throws `ComposioConfigError`. */
+export function resolveConfig(
+  options: SubscriptionsClientOptions,
+  defaultBaseUrl = DEFAULT_BASE_URL,
+): HttpConfig {
   const env = readEnv();
   const apiKey = (options.apiKey ?? env.COMPOSIO_API_KEY ?? '').trim();
   if (apiKey === '') {
@@ -248,7 +252,7 @@ function resolveConfig(options: SubscriptionsClientOptions): HttpConfig {
         '(the project API key from the Composio dashboard, sent as x-api-key).',
     );
   }
-  const rawBaseUrl = options.baseUrl ?? (env.COMPOSIO_BASE_URL || undefined) ?? DEFAULT_BASE_URL;
+  const rawBaseUrl = options.baseUrl ?? (env.COMPOSIO_BASE_URL || undefined) ?? defaultBaseUrl;
   let parsed: URL;
   try {
     parsed = new URL(rawBaseUrl);

@@ -9,5 +9,6 @@ export {
   type FakeSubscriptionsApi,
   type FakeSubscriptionsApiOptions,
   type FakeWireSubscription,
+  type FakeWireTriggerType,
   type RecordedRequest,
 } from './fake-api.js';

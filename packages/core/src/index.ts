@@ -89,6 +89,16 @@ export {
 export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';
 export { type SignedWebhook, type SignWebhookInput, signWebhook } from './sign.js';
 export {
+  createTriggerDataCheck,
+  type TriggerDataCheck,
+  type TriggerDataMismatch,
+  type TriggerDataValidateFunction,
+  type TriggerMismatchPolicy,
+  type TriggerValidationError,
+  type TriggerValidator,
+  type TriggerValidators,
+} from './trigger-validation.js';
+export {
   createWebhookVerifier,
   DEFAULT_TOLERANCE_SECONDS,
   type VerifierOptions,

@@ -4,6 +4,7 @@
  */
 import type { WebhookError, WebhookErrorCode } from './errors.js';
 import type { WebhookDelivery } from './events.js';
+import type { TriggerDataMismatch } from './trigger-validation.js';
 
 export type ReceiverOutcomeType =
   /** Verified and every handler succeeded (200). */
@@ -37,6 +38,8 @@ export interface ReceiverOutcome {
   durationMs: number;
   /** Set on the outcome of handlers that settled after their delivery was answered 503 (`timed-out`). */
   late?: true;
+  /** Set when `triggerValidators` found the trigger data off its schema (slug, pointer, version). */
+  triggerMismatch?: TriggerDataMismatch;
 }
 
 export interface WebhookLogger {

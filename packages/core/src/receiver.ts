@@ -23,6 +23,14 @@ import {
 import { errorResponse, type ReceiverResponse, successResponse } from './responses.js';
 import type { WebhookRouter } from './router.js';
 import { createSettlement, type RouteLabel } from './settlement.js';
+import {
+  createTriggerDataCheck,
+  describeMismatch,
+  mismatchError,
+  resolveMismatchPolicy,
+  type TriggerMismatchPolicy,
+  type TriggerValidators,
+} from './trigger-validation.js';
 import { createWebhookVerifier, type VerifierOptions, type WebhookBody } from './verifier.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -74,6 +82,17 @@ export interface ReceiverOptions extends VerifierOptions {
    * scope per request that wraps the handlers and sees the outcome.
    */
   instrumentation?: WebhookInstrumentation | readonly WebhookInstrumentation[];
+  /**
+   * Precompiled validators of trigger data, per trigger slug: the module written by
+   * `composio-webhooks generate validators`. Slugs it does not list pass untouched.
+   */
+  triggerValidators?: TriggerValidators;
+  /**
+   * What a trigger whose data does not match its schema gets: `'warn'` (default) logs it, reports
+   * it in `onOutcome` (`triggerMismatch`) and still runs the handlers; `'strict'` answers 400
+   * `INVALID_PAYLOAD`.
+   */
+  triggerMismatch?: TriggerMismatchPolicy;
 }
 
 /** The result of `accept`: either answer now, or process the delivery and then settle it. */
@@ -164,6 +183,12 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
   const logger = options.logger === undefined ? console : options.logger;
   const onOutcome = options.onOutcome;
   const verifier = createWebhookVerifier(options);
+  // Trigger data checks (trigger-validation.ts): undefined when no validators were given.
+  const checkTriggerData =
+    options.triggerValidators === undefined
+      ? undefined
+      : createTriggerDataCheck(options.triggerValidators);
+  const mismatchPolicy = resolveMismatchPolicy(options.triggerMismatch);
 
   const instrumentation = combineInstrumentations(
     options.instrumentation === undefined
@@ -204,7 +229,12 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     }
   }
 
-  function rejected(error: unknown, trace: RequestTrace, delivery?: WebhookDelivery): Acceptance {
+  function rejected(
+    error: unknown,
+    trace: RequestTrace,
+    delivery?: WebhookDelivery,
+    extra?: Partial<ReceiverOutcome>,
+  ): Acceptance {
     const webhookError = asWebhookError(error);
     const response = errorResponse(webhookError);
     report(
@@ -220,6 +250,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         error: webhookError,
         durationMs: elapsed(trace.started),
         ...describe(delivery),
+        ...extra,
       },
       trace,
     );
@@ -249,6 +280,14 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       return rejected(error, trace);
     }
     trace.scope?.onDelivery?.(delivery);
+
+    // Trigger data against its schema: strict answers 400 before anything is claimed.
+    const triggerMismatch = checkTriggerData?.(delivery);
+    if (triggerMismatch && mismatchPolicy === 'strict') {
+      return rejected(mismatchError(triggerMismatch, delivery.id), trace, delivery, {
+        triggerMismatch,
+      });
+    }
 
     let token: string | undefined;
     let storeError: WebhookError | undefined;
@@ -295,6 +334,9 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       }
     }
 
+    if (triggerMismatch && logger) {
+      logger.warn(describeMismatch(triggerMismatch, delivery.id, 'warn'));
+    }
     const { scope } = trace;
     return {
       accepted: true,
@@ -308,7 +350,8 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         token,
         storeError,
         started: trace.started,
-        report: (outcome) => report(outcome, trace),
+        report: (outcome) =>
+          report(triggerMismatch ? { ...outcome, triggerMismatch } : outcome, trace),
         logger,
       }),
     };

@@ -67,7 +67,7 @@ describe('triggerValidators', () => {
     const { receiver, handled, outcomes, warnings } = setup();
     const response = await deliver(
       receiver,
-      buildTriggerMessage({ slug: 'GITHUB_PULL_REQUEST_EVENT', data: pullRequest }),
+      buildTriggerMessage<string>({ slug: 'GITHUB_PULL_REQUEST_EVENT', data: pullRequest }),
     );
     expect(response.status).toBe(200);
     expect(handled).toEqual([pullRequest]);
@@ -80,7 +80,7 @@ describe('triggerValidators', () => {
     const data = { ...pullRequest, user: { login: 42, id: 1 } };
     const response = await deliver(
       receiver,
-      buildTriggerMessage({ slug: 'GITHUB_PULL_REQUEST_EVENT', data: data as never }),
+      buildTriggerMessage<string>({ slug: 'GITHUB_PULL_REQUEST_EVENT', data: data }),
     );
     expect(response.status).toBe(200);
     expect(handled).toHaveLength(1);
@@ -104,9 +104,9 @@ describe('triggerValidators', () => {
 
   it('strict: 400 INVALID_PAYLOAD, the handler does not run, nothing is claimed', async () => {
     const { receiver, handled, outcomes } = setup({ triggerMismatch: 'strict' });
-    const payload = buildTriggerMessage({
+    const payload = buildTriggerMessage<string>({
       slug: 'GITHUB_PULL_REQUEST_EVENT',
-      data: { number: 7 } as never,
+      data: { number: 7 },
     });
     const first = await deliver(receiver, payload);
     expect(first.status).toBe(400);
@@ -135,7 +135,7 @@ describe('triggerValidators', () => {
     const { receiver, handled, outcomes } = setup({ triggerMismatch: 'strict' });
     const response = await deliver(
       receiver,
-      buildTriggerMessage({ slug: 'SLACK_RECEIVE_MESSAGE', data: { anything: [1, 2] } }),
+      buildTriggerMessage<string>({ slug: 'SLACK_RECEIVE_MESSAGE', data: { anything: [1, 2] } }),
     );
     expect(response.status).toBe(200);
     expect(handled).toEqual([{ anything: [1, 2] }]);
@@ -154,8 +154,8 @@ describe('triggerValidators', () => {
         triggerValidators: { X: { validate: 'no', toolkit: 'x', version: '1' } } as never,
       }),
     ).toThrow(/triggerValidators.X is not a validator/);
-    expect(() =>
-      createWebhookReceiver({ secret, router, triggerMismatch: 'loud' as never }),
-    ).toThrow(/triggerMismatch must be 'warn' or 'strict'/);
+    expect(() => createWebhookReceiver({ secret, router, triggerMismatch: 'loud' })).toThrow(
+      /triggerMismatch must be 'warn' or 'strict'/,
+    );
   });
 });

@@ -24,6 +24,7 @@ export {
   type JsonSchemaObject,
   type ListTriggerTypesParams,
   MAX_TRIGGER_TYPES_LIMIT,
+  parseSavedTriggerTypes,
   type ToolkitVersions,
   type TriggerType,
   type TriggerTypePage,

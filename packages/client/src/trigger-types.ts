@@ -7,6 +7,7 @@ import { ComposioConfigError, ComposioResponseError } from './errors.js';
 import { send } from './http.js';
 import { resolveConfig } from './subscriptions.js';
 import type { RequestOptions, SubscriptionsClientOptions } from './types.js';
+import { ShapeError } from './wire.js';
 import { parseTriggerSlugs, parseTriggerType, parseTriggerTypePage } from './wire-trigger-types.js';
 
 export const DEFAULT_TRIGGER_TYPES_BASE_URL = 'https://backend.composio.dev/api/v3';
@@ -211,4 +212,28 @@ function versionsQuery(versions: ToolkitVersions | undefined): Record<string, st
     query[`toolkit_versions[${toolkit.toLowerCase()}]`] = version;
   }
   return query;
+}
+
+/**
+ * Trigger types from saved API answers (for offline builds): a `GET /triggers_types` answer, an
+ * array of such pages, an array of trigger types, or one trigger type. Checked like a live
+ * answer; `ComposioConfigError` (`INVALID_ARGUMENT`) names the field that is wrong.
+ */
+export function parseSavedTriggerTypes(value: unknown, source = 'the saved answer'): TriggerType[] {
+  try {
+    const pages = Array.isArray(value) ? value : [value];
+    return pages.flatMap((entry, i) => {
+      const isPage = typeof entry === 'object' && entry !== null && 'items' in entry;
+      if (!isPage) return [parseTriggerType(entry, Array.isArray(value) ? `$[${i}]` : '$')];
+      return parseTriggerTypePage(entry).items;
+    });
+  } catch (error) {
+    if (error instanceof ShapeError) {
+      throw new ComposioConfigError(
+        'INVALID_ARGUMENT',
+        `${source} is not a trigger types answer: expected ${error.expected} at ${error.at}.`,
+      );
+    }
+    throw error;
+  }
 }

@@ -6,6 +6,7 @@ import {
   ComposioResponseError,
   createTriggerTypesClient,
   DEFAULT_TRIGGER_TYPES_BASE_URL,
+  parseSavedTriggerTypes,
 } from '../src/index.js';
 import {
   createFakeSubscriptionsApi,
@@ -253,4 +254,30 @@ describe('failures', () => {
       expect((error as Error).message).toContain('GET /triggers_types');
     },
   );
+});
+
+describe('parseSavedTriggerTypes', () => {
+  it('reads a page, an array of pages, an array of trigger types or one trigger type', () => {
+    const page = {
+      items: github,
+      next_cursor: null,
+      total_pages: 1,
+      current_page: 1,
+      total_items: 2,
+    };
+    const gmailPage = { ...page, items: gmail, total_items: 1 };
+    expect(parseSavedTriggerTypes(page).map((t) => t.slug)).toEqual([
+      'GITHUB_COMMIT_EVENT',
+      'GITHUB_PULL_REQUEST_EVENT',
+    ]);
+    expect(parseSavedTriggerTypes([page, gmailPage])).toHaveLength(3);
+    expect(parseSavedTriggerTypes(gmail)).toHaveLength(1);
+    expect(parseSavedTriggerTypes(gmail[0])[0]?.slug).toBe('GMAIL_NEW_GMAIL_MESSAGE');
+  });
+
+  it('names the wrong field of a malformed saved answer', () => {
+    expect(() => parseSavedTriggerTypes([{ ...github[0], version: 3 }], 'triggers.json')).toThrow(
+      'triggers.json is not a trigger types answer: expected a non-empty string at $[0].version.',
+    );
+  });
 });

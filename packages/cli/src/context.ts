@@ -6,6 +6,7 @@ import {
   createSubscriptionsClient,
   type RetryInfo,
   type SubscriptionsClient,
+  type SubscriptionsClientOptions,
 } from '@composio-webhooks/client';
 import { type OptionSpecs, type ParsedValues, stringValue, UsageError } from './args.js';
 import type { CliIo, Output } from './output.js';
@@ -44,22 +45,31 @@ export class CliError extends Error {
 export function createClientFactory(values: ParsedValues, io: CliIo, out: Output, command: string) {
   let client: SubscriptionsClient | undefined;
   return (): SubscriptionsClient => {
-    if (client) return client;
-    const apiKey = stringValue(values, 'api-key') ?? io.env.COMPOSIO_API_KEY;
-    if (apiKey === undefined || apiKey.trim() === '') {
-      throw new UsageError(
-        'No Composio API key: pass --api-key <key> or set COMPOSIO_API_KEY ' +
-          '(the project API key from the Composio dashboard).',
-        command,
-      );
-    }
-    const baseUrl = stringValue(values, 'base-url') ?? (io.env.COMPOSIO_BASE_URL || undefined);
-    client = createSubscriptionsClient({
-      apiKey,
-      baseUrl,
-      retries: { onRetry: (info) => out.note(out.errStyle.dim(describeRetry(info))) },
-    });
+    client ??= createSubscriptionsClient(clientOptions(values, io, out, command));
     return client;
+  };
+}
+
+/** API key, base URL and retry reporting from `--api-key`/`--base-url` or the environment. */
+export function clientOptions(
+  values: ParsedValues,
+  io: CliIo,
+  out: Output,
+  command: string,
+): SubscriptionsClientOptions {
+  const apiKey = stringValue(values, 'api-key') ?? io.env.COMPOSIO_API_KEY;
+  if (apiKey === undefined || apiKey.trim() === '') {
+    throw new UsageError(
+      'No Composio API key: pass --api-key <key> or set COMPOSIO_API_KEY ' +
+        '(the project API key from the Composio dashboard).',
+      command,
+    );
+  }
+  const baseUrl = stringValue(values, 'base-url') ?? (io.env.COMPOSIO_BASE_URL || undefined);
+  return {
+    apiKey,
+    baseUrl,
+    retries: { onRetry: (info) => out.note(out.errStyle.dim(describeRetry(info))) },
   };
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@composio-webhooks/client';
 import { isWebhookError } from '@composio-webhooks/core';
 import { flag, parseCommandArgs, splitCommandWords, UsageError } from './args.js';
+import { generateTypesCommand, generateValidatorsCommand } from './commands/generate.js';
 import { listenCommand } from './commands/listen.js';
 import { sendTestCommand } from './commands/send-test.js';
 import { eventTypesCommand, getCommand, listCommand } from './commands/subscription-read.js';
@@ -36,6 +37,8 @@ export const COMMANDS: readonly Command[] = [
   eventTypesCommand,
   sendTestCommand,
   listenCommand,
+  generateTypesCommand,
+  generateValidatorsCommand,
 ];
 
 const GLOBAL_HELP = `Global options:

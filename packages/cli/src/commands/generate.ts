@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   createTriggerTypesClient,
+  isComposioApiError,
   parseSavedTriggerTypes,
   type ToolkitVersions,
   type TriggerType,
@@ -169,8 +170,19 @@ async function loadTriggers(ctx: CommandContext): Promise<TriggerType[]> {
     triggers = await withSpinner(ctx.out, 'Fetching trigger types…', () =>
       toolkits !== undefined
         ? client.listTriggerTypes({ toolkitSlugs: toolkits, ...params })
-        : Promise.all((slugs ?? []).map((slug) => client.getTriggerType(slug, params))),
+        : Promise.all((slugs ?? []).map((slug) => getBySlug(slug))),
     );
+    async function getBySlug(slug: string): Promise<TriggerType> {
+      try {
+        return await client.getTriggerType(slug, params);
+      } catch (error) {
+        if (!isComposioApiError(error) || error.status !== 404) throw error;
+        throw new CliError(
+          `Composio has no trigger type ${slug} (HTTP 404): check the slug, or list a toolkit's triggers with --toolkits <toolkit>.`,
+          { code: 'TRIGGER_NOT_FOUND', missing: [slug] },
+        );
+      }
+    }
   }
 
   if (slugs !== undefined) {

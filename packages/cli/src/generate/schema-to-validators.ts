@@ -47,7 +47,7 @@ export function generateTriggerValidators(
   const table = sorted
     .map(
       (trigger, i) =>
-        `  ${JSON.stringify(trigger.slug)}: Object.freeze({ validate: triggerValidator${i}, toolkit: ${JSON.stringify(trigger.toolkit.slug)}, version: ${JSON.stringify(trigger.version)} }),`,
+        `  ${JSON.stringify(trigger.slug)}: Object.freeze({ validate: ${format === 'esm' ? '' : 'exports.'}triggerValidator${i}, toolkit: ${JSON.stringify(trigger.toolkit.slug)}, version: ${JSON.stringify(trigger.version)} }),`,
     )
     .join('\n');
   const header = [

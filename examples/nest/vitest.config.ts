@@ -7,5 +7,7 @@ export default defineProject({
     name: 'example-nest',
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Type tests of the generated src/composio-triggers.d.ts (written by `pnpm build`).
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });

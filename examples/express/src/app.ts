@@ -11,18 +11,11 @@ import {
 } from '@composio-webhooks/express';
 import express, { type Express } from 'express';
 
-// Type the trigger payloads you subscribe to: `event.data` is then typed in onTrigger handlers.
-declare module '@composio-webhooks/core' {
-  interface TriggerPayloads {
-    GITHUB_COMMIT_EVENT: {
-      author: string;
-      id: string;
-      message: string;
-      timestamp: string;
-      url: string;
-    };
-  }
-}
+// `event.data` of the trigger slugs handled here is typed by src/composio-triggers.d.ts, which
+// `pnpm build` generates from Composio's schemas of the github toolkit (saved answers of the
+// trigger types API, so the build is offline and reproducible):
+//   composio-webhooks generate types --toolkits github --from-file <answers.json> --out src/composio-triggers.d.ts
+// Against the live API: drop --from-file and set COMPOSIO_API_KEY.
 
 export interface HandledRecord {
   /** Which handler ran: githubCommit, triggerMessage, connectionExpired, triggerDisabled, unknownEvent. */
@@ -52,7 +45,7 @@ export function createApp(options: CreateAppOptions = {}): Express {
 
   const router = createWebhookRouter()
     .onTrigger('GITHUB_COMMIT_EVENT', (event, delivery) => {
-      // event.data is typed from TriggerPayloads above.
+      // event.data is typed from the generated TriggerPayloads.
       console.log(`[webhook] commit by ${event.data.author}: ${event.data.message}`);
       onHandled({ handler: 'githubCommit', id: delivery.id, type: event.type });
     })

@@ -154,8 +154,8 @@ describe('triggerValidators', () => {
         triggerValidators: { X: { validate: 'no', toolkit: 'x', version: '1' } } as never,
       }),
     ).toThrow(/triggerValidators.X is not a validator/);
-    expect(() => createWebhookReceiver({ secret, router, triggerMismatch: 'loud' })).toThrow(
-      /triggerMismatch must be 'warn' or 'strict'/,
-    );
+    expect(() =>
+      createWebhookReceiver({ secret, router, triggerMismatch: 'loud' as never }),
+    ).toThrow(/triggerMismatch must be 'warn' or 'strict'/);
   });
 });

@@ -2,6 +2,8 @@
  * An Express app that receives Composio webhooks on POST /webhooks/composio, with one handler
  * per event type. `createApp` is exported so tests (and the demo) can run it on any port.
  */
+
+import type { TriggerMismatchPolicy, TriggerValidators } from '@composio-webhooks/core';
 import {
   composioWebhook,
   createWebhookRouter,
@@ -35,6 +37,10 @@ export interface CreateAppOptions {
   idempotency?: IdempotencyStore | false;
   /** Called once per webhook request with its outcome (status, code, id). */
   onOutcome?: (outcome: ReceiverOutcome) => void;
+  /** Checks of trigger data against Composio's schemas: the generated src/composio-validators.js. */
+  triggerValidators?: TriggerValidators;
+  /** `'warn'` (default: log, still handle) or `'strict'` (answer 400). */
+  triggerMismatch?: TriggerMismatchPolicy;
 }
 
 export function createApp(options: CreateAppOptions = {}): Express {
@@ -82,6 +88,10 @@ export function createApp(options: CreateAppOptions = {}): Express {
       ...(options.secret !== undefined && { secret: options.secret }),
       ...(options.idempotency !== undefined && { idempotency: options.idempotency }),
       ...(options.onOutcome !== undefined && { onOutcome: options.onOutcome }),
+      ...(options.triggerValidators !== undefined && {
+        triggerValidators: options.triggerValidators,
+      }),
+      ...(options.triggerMismatch !== undefined && { triggerMismatch: options.triggerMismatch }),
     }),
   );
 

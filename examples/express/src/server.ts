@@ -5,13 +5,16 @@
  */
 import { isWebhookError } from '@composio-webhooks/express';
 import { createApp } from './app.js';
+// Precompiled validators of the github triggers' data (`pnpm build` generates them): a delivery
+// whose data is off its schema is logged with the field's JSON pointer, and still handled.
+import { triggerValidators } from './composio-validators.js';
 
 const port = Number(process.env.PORT ?? 3000);
 
 let app: ReturnType<typeof createApp>;
 try {
   // The secret is read from COMPOSIO_WEBHOOK_SECRET when `secret` is not passed.
-  app = createApp();
+  app = createApp({ triggerValidators });
 } catch (error) {
   if (!isWebhookError(error)) throw error;
   console.error(error.message);

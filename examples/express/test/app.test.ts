@@ -11,6 +11,7 @@ import {
   buildUnknownEvent,
   signWebhook,
 } from '@composio-webhooks/core/testing';
+import type { ReceiverOutcome } from '@composio-webhooks/express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type HandledRecord } from '../src/app.js';
@@ -133,5 +134,63 @@ describe('example-express app', () => {
       expect(code).toBe(1);
       expect(stderr).toContain('COMPOSIO_WEBHOOK_SECRET');
     }, 20_000);
+  });
+});
+
+describe('example-express with the generated validators', () => {
+  const { log, warn } = console;
+  afterEach(() => {
+    console.log = log;
+    console.warn = warn;
+  });
+
+  const pullRequest = {
+    action: 'opened',
+    number: 12,
+    title: 'Check trigger data',
+    user: { login: 'octocat', id: 1 },
+  };
+  const pr = (data: Record<string, unknown>) =>
+    buildTriggerMessage<string>({ slug: 'GITHUB_PULL_REQUEST_EVENT', data });
+
+  it("warn (the server's setting): an off-schema delivery is logged with its pointer and handled", async () => {
+    const { triggerValidators } = await import('../src/composio-validators.js');
+    const warnings: string[] = [];
+    console.warn = (line: string) => warnings.push(line);
+    console.log = () => {};
+    const outcomes: ReceiverOutcome[] = [];
+    const app = createApp({
+      secret,
+      triggerValidators,
+      onHandled: () => {},
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
+    const res = await post(app, pr({ ...pullRequest, user: { login: 7, id: 1 } }));
+    expect(res.status).toBe(200);
+    expect(outcomes[0]?.triggerMismatch).toMatchObject({
+      slug: 'GITHUB_PULL_REQUEST_EVENT',
+      pointer: '/user/login',
+      schemaVersion: '20251001_00',
+    });
+    expect(warnings.join('\n')).toContain('GITHUB_PULL_REQUEST_EVENT');
+  });
+
+  it('strict: 400 INVALID_PAYLOAD for off-schema data, 200 for valid data with extra fields', async () => {
+    const { triggerValidators } = await import('../src/composio-validators.js');
+    console.warn = () => {};
+    console.log = () => {};
+    const handled: HandledRecord[] = [];
+    const strict = createApp({
+      secret,
+      triggerValidators,
+      triggerMismatch: 'strict',
+      onHandled: (record) => handled.push(record),
+    });
+    const bad = await post(strict, pr({ ...pullRequest, action: 'merged' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    const good = await post(strict, pr({ ...pullRequest, new_field: true }));
+    expect(good.status).toBe(200);
+    expect(handled.map((h) => h.handler)).toEqual(['triggerMessage']);
   });
 });

@@ -47,7 +47,10 @@ const SOURCE_HELP = `  --toolkits <list>          toolkit slugs, comma-separated
   --toolkit-versions <spec>  latest (default) or per toolkit: github=20251001_00,gmail=latest
   --from-file <file>         saved API answers instead of the API (repeatable; offline builds)
   --module <name>            the package your code imports the router from (default ${DEFAULT_AUGMENTED_MODULE})
-  --out <file>               where to write (directories are created)`;
+  --out <file>               where to write (directories are created)
+
+The trigger types API lives at https://backend.composio.dev/api/v3 (the default here, unless
+--base-url or COMPOSIO_BASE_URL says otherwise).`;
 
 export const generateTypesCommand: Command = {
   name: 'generate types',

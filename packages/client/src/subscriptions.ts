@@ -3,11 +3,11 @@
  */
 import {
   ComposioConfigError,
-  ComposioResponseError,
   isComposioApiError,
   SubscriptionExistsError,
 } from './errors.js';
 import { type HttpConfig, type HttpRequest, resolveRetryOptions, send } from './http.js';
+import { followCursor } from './paging.js';
 import {
   type CreateSubscriptionInput,
   DEFAULT_ENABLED_EVENTS,
@@ -102,25 +102,10 @@ export function createSubscriptionsClient(
       );
     },
 
-    async *listAll(params = {}, requestOptions = {}) {
-      const seen = new Set<string>();
-      let cursor: string | undefined;
-      for (;;) {
-        const page = await client.list({ limit: params.limit, cursor }, requestOptions);
-        yield* page.items;
-        if (page.nextCursor === null || page.items.length === 0) return;
-        if (seen.has(page.nextCursor)) {
-          throw new ComposioResponseError({
-            status: 200,
-            method: 'GET',
-            path: base,
-            at: '$.next_cursor',
-            expected: `a cursor not returned before (got "${page.nextCursor}" twice; stopped to avoid an endless loop)`,
-          });
-        }
-        seen.add(page.nextCursor);
-        cursor = page.nextCursor;
-      }
+    listAll(params = {}, requestOptions = {}) {
+      return followCursor(base, (cursor) =>
+        client.list({ limit: params.limit, cursor }, requestOptions),
+      );
     },
 
     async get(id, requestOptions = {}) {

@@ -3,8 +3,9 @@
  * Each trigger type carries the JSON Schema of the `data` its deliveries hold (`payload`), which
  * `composio-webhooks generate types` / `generate validators` turn into types and validators.
  */
-import { ComposioConfigError, ComposioResponseError } from './errors.js';
+import { ComposioConfigError } from './errors.js';
 import { send } from './http.js';
+import { followCursor } from './paging.js';
 import { resolveConfig } from './subscriptions.js';
 import type { RequestOptions, SubscriptionsClientOptions } from './types.js';
 import { ShapeError } from './wire.js';
@@ -104,24 +105,11 @@ export function createTriggerTypesClient(
 
     async listTriggerTypes(params = {}, requestOptions = {}) {
       const items: TriggerType[] = [];
-      const seen = new Set<string>();
-      let cursor: string | undefined;
-      for (;;) {
-        const page = await client.listTriggerTypesPage({ ...params, cursor }, requestOptions);
-        items.push(...page.items);
-        if (page.nextCursor === null || page.items.length === 0) return items;
-        if (seen.has(page.nextCursor)) {
-          throw new ComposioResponseError({
-            status: 200,
-            method: 'GET',
-            path: base,
-            at: '$.next_cursor',
-            expected: `a cursor not returned before (got "${page.nextCursor}" twice; stopped to avoid an endless loop)`,
-          });
-        }
-        seen.add(page.nextCursor);
-        cursor = page.nextCursor;
-      }
+      const pages = followCursor(base, (cursor) =>
+        client.listTriggerTypesPage({ ...params, cursor }, requestOptions),
+      );
+      for await (const item of pages) items.push(item);
+      return items;
     },
 
     async getTriggerType(slug, params = {}, requestOptions = {}) {

@@ -52,19 +52,25 @@ beforeEach(() => api.reset());
 
 const fromApi = (...args: string[]) => runCli(['--api-key', KEY, '--base-url', api.url, ...args]);
 const out = (name: string) => join(dir, name);
+/** `generate <kind> --from-file <file>… --out <outFile> …extra`, offline. */
+const generate = (
+  kind: 'types' | 'validators',
+  files: readonly string[],
+  outFile: string,
+  ...extra: string[]
+) =>
+  runCli([
+    'generate',
+    kind,
+    ...files.flatMap((f) => ['--from-file', f]),
+    '--out',
+    outFile,
+    ...extra,
+  ]);
 
 describe('generate types', () => {
   it('from saved answers: exactly the golden file, byte-identical on every run', async () => {
-    const first = await runCli([
-      'generate',
-      'types',
-      '--from-file',
-      GITHUB,
-      '--from-file',
-      GMAIL,
-      '--out',
-      out('a/triggers.d.ts'),
-    ]);
+    const first = await generate('types', [GITHUB, GMAIL], out('a/triggers.d.ts'));
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain(`Wrote ${out('a/triggers.d.ts')}`);
     expect(first.stdout).toContain(
@@ -74,29 +80,11 @@ describe('generate types', () => {
     expect(text).toBe(await readFile(GOLDEN, 'utf8'));
 
     // Same input, files in the other order, into a fresh file: the same bytes.
-    const again = await runCli([
-      'generate',
-      'types',
-      '--from-file',
-      GMAIL,
-      '--from-file',
-      GITHUB,
-      '--out',
-      out('b.d.ts'),
-    ]);
+    const again = await generate('types', [GMAIL, GITHUB], out('b.d.ts'));
     expect(again.code).toBe(0);
     expect(await readFile(out('b.d.ts'), 'utf8')).toBe(text);
     // Re-running onto the existing file leaves it alone and says so.
-    const rerun = await runCli([
-      'generate',
-      'types',
-      '--from-file',
-      GITHUB,
-      '--from-file',
-      GMAIL,
-      '--out',
-      out('a/triggers.d.ts'),
-    ]);
+    const rerun = await generate('types', [GITHUB, GMAIL], out('a/triggers.d.ts'));
     expect(rerun.stdout).toContain('Unchanged');
   });
 
@@ -173,17 +161,14 @@ describe('generate types', () => {
   });
 
   it('--module augments the package the app imports from; --json reports files and versions', async () => {
-    const result = await runCli([
-      'generate',
+    const result = await generate(
       'types',
-      '--from-file',
-      GITHUB,
+      [GITHUB],
+      out('express.d.ts'),
       '--module',
       '@composio-webhooks/express',
-      '--out',
-      out('express.d.ts'),
       '--json',
-    ]);
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       files: [{ file: out('express.d.ts'), changed: true }],
@@ -245,16 +230,7 @@ describe('generate: failures', () => {
     );
     expect(bySlug.code).toBe(1);
     expect(bySlug.stderr).toContain('Composio has no trigger type NOPE_EVENT (HTTP 404)');
-    const listed = await runCli([
-      'generate',
-      'types',
-      '--from-file',
-      GITHUB,
-      '--trigger',
-      'NOPE_EVENT',
-      '--out',
-      out('404.d.ts'),
-    ]);
+    const listed = await generate('types', [GITHUB], out('404.d.ts'), '--trigger', 'NOPE_EVENT');
     expect(listed.code).toBe(1);
     expect(listed.stderr).toContain('No trigger type NOPE_EVENT among the 2 read');
   });
@@ -286,7 +262,7 @@ describe('generate: failures', () => {
   });
 
   it('usage mistakes: exit 2', async () => {
-    const noOut = await runCli(['generate', 'types', '--from-file', GITHUB]);
+    const noOut = await runCli(['generate', 'types', '--from-file', GITHUB]); // no --out
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toContain('generate types needs --out <file>');
     const noSource = await runCli(['generate', 'types', '--out', out('x.d.ts')]);
@@ -302,25 +278,15 @@ describe('generate: failures', () => {
     ]);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('No Composio API key');
-    const badVersions = await runCli([
-      'generate',
+    const badVersions = await generate(
       'types',
-      '--from-file',
-      GITHUB,
+      [GITHUB],
+      out('x.d.ts'),
       '--toolkit-versions',
       'github',
-      '--out',
-      out('x.d.ts'),
-    ]);
+    );
     expect(badVersions.code).toBe(2);
-    const notJson = await runCli([
-      'generate',
-      'types',
-      '--from-file',
-      GOLDEN,
-      '--out',
-      out('x.d.ts'),
-    ]);
+    const notJson = await generate('types', [GOLDEN], out('x.d.ts'));
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toContain('is not JSON');
   });
@@ -404,14 +370,7 @@ describe('generate validators', () => {
   });
 
   it('writes CommonJS for a .cjs file', async () => {
-    const result = await runCli([
-      'generate',
-      'validators',
-      '--from-file',
-      GITHUB,
-      '--out',
-      out('v/validators.cjs'),
-    ]);
+    const result = await generate('validators', [GITHUB], out('v/validators.cjs'));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Wrote ${out('v/validators.d.cts')}`);
     const mod = createRequire(import.meta.url)(out('v/validators.cjs')) as {

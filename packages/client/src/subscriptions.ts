@@ -1,11 +1,7 @@
 /**
  * `createSubscriptionsClient()`: the Webhook Subscriptions API of Composio, typed.
  */
-import {
-  ComposioConfigError,
-  isComposioApiError,
-  SubscriptionExistsError,
-} from './errors.js';
+import { ComposioConfigError, isComposioApiError, SubscriptionExistsError } from './errors.js';
 import { type HttpConfig, type HttpRequest, resolveRetryOptions, send } from './http.js';
 import { followCursor } from './paging.js';
 import {

@@ -1,4 +1,6 @@
-// Shared by the benchmarks: CPU-time batches for tinybench and the median of rounds.
+// Shared by the benchmarks: CPU-time batches for tinybench, rounds in rotated order, and the
+// median of rounds.
+import { Bench } from 'tinybench';
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -46,4 +48,34 @@ export function batchOf(fn, isAsync) {
         return finish(size, cpu0, wall0);
       };
   return state;
+}
+
+/**
+ * Runs `runs` (batch functions from `batchOf`) in `rounds` short tinybench rounds of `time / rounds`
+ * ms each, in rotated order so no task always goes first. Returns, per round, the ops/s and the
+ * relative margin of error of each task (indexes as in `runs`).
+ */
+export async function runRounds(runs, { rounds, time, label = 'bench' }) {
+  const results = [];
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({
+      name: `${label} round ${round + 1}`,
+      time: time / rounds,
+      warmupTime: Math.min(200, time / rounds / 2),
+      throws: true,
+      setup: () => globalThis.gc(),
+    });
+    const order = runs.map((_, i) => (i + round) % runs.length);
+    for (const i of order) bench.add(String(i), runs[i]);
+    await bench.run();
+    const ops = new Array(runs.length);
+    const rme = new Array(runs.length);
+    for (const task of bench.tasks) {
+      const i = Number(task.name);
+      ops[i] = 1000 / task.result.period;
+      rme[i] = task.result.latency.rme;
+    }
+    results.push({ ops, rme });
+  }
+  return results;
 }

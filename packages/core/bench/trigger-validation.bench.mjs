@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { Bench } from 'tinybench';
-import { batchOf, median } from './batch.mjs';
+import { batchOf, median, runRounds } from './batch.mjs';
 
 if (typeof globalThis.gc !== 'function') {
   console.error('Run with node --expose-gc (pnpm bench does).');
@@ -109,19 +108,11 @@ const tasks = [
 ];
 const perTask = tasks.map(() => ({ ops: [], ratio: [] }));
 const batches = tasks.map(([, fn]) => batchOf(fn, true));
-for (let round = 0; round < ROUNDS; round++) {
-  const bench = new Bench({
-    name: `round ${round + 1}`,
-    time: TIME / ROUNDS,
-    warmupTime: Math.min(200, TIME / ROUNDS / 2),
-    throws: true,
-    setup: () => globalThis.gc(),
-  });
-  const order = tasks.map((_, i) => (i + round) % tasks.length);
-  for (const i of order) bench.add(String(i), batches[i].run);
-  await bench.run();
-  const ops = [];
-  for (const task of bench.tasks) ops[Number(task.name)] = 1000 / task.result.period;
+const rounds = await runRounds(
+  batches.map((batch) => batch.run),
+  { rounds: ROUNDS, time: TIME, label: 'trigger validation' },
+);
+for (const { ops } of rounds) {
   for (let i = 0; i < tasks.length; i++) {
     perTask[i].ops.push(ops[i]);
     // Time ratio: how much longer a receive takes than the baseline's.

@@ -8,8 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import { Bench } from 'tinybench';
-import { batchOf, median } from './batch.mjs';
+import { batchOf, median, runRounds } from './batch.mjs';
 
 if (typeof globalThis.gc !== 'function') {
   console.error('Run with node --expose-gc (pnpm bench does).');
@@ -124,26 +123,15 @@ for (const [label, bytes] of SIZES) {
   // figure is the median over the rounds (ratios are taken within a round, then the median).
   const perTask = tasks.map(() => ({ ops: [], ratio: [], rme: [], wallMs: 0, calls: 0 }));
   const batches = tasks.map(([, fn, isAsync]) => batchOf(fn, isAsync));
-  for (let round = 0; round < ROUNDS; round++) {
-    const bench = new Bench({
-      name: `${label} round ${round + 1}`,
-      time: TIME / ROUNDS,
-      warmupTime: Math.min(200, TIME / ROUNDS / 2),
-      throws: true,
-      setup: () => globalThis.gc(),
-    });
-    const order = tasks.map((_, i) => (i + round) % tasks.length);
-    for (const i of order) bench.add(String(i), batches[i].run);
-    await bench.run();
-    const ops = new Array(tasks.length);
-    for (const task of bench.tasks) {
-      const i = Number(task.name);
-      ops[i] = 1000 / task.result.period;
-      perTask[i].rme.push(task.result.latency.rme);
-    }
+  const rounds = await runRounds(
+    batches.map((batch) => batch.run),
+    { rounds: ROUNDS, time: TIME, label },
+  );
+  for (const { ops, rme } of rounds) {
     for (let i = 0; i < tasks.length; i++) {
       perTask[i].ops.push(ops[i]);
       perTask[i].ratio.push(ops[i] / ops[0]);
+      perTask[i].rme.push(rme[i]);
     }
   }
   batches.forEach((batch, i) => {

@@ -1,5 +1,6 @@
 // Shared by the benchmarks: CPU-time batches for tinybench, rounds in rotated order, and the
 // median of rounds.
+import { existsSync } from 'node:fs';
 import { Bench } from 'tinybench';
 
 export function median(values) {
@@ -78,4 +79,16 @@ export async function runRounds(runs, { rounds, time, label = 'bench' }) {
     results.push({ ops, rme });
   }
   return results;
+}
+
+/** Exits with a hint unless run with --expose-gc after a build of the package. */
+export function requireBenchSetup() {
+  if (typeof globalThis.gc !== 'function') {
+    console.error('Run with node --expose-gc (pnpm bench does).');
+    process.exit(1);
+  }
+  if (!existsSync(new URL('../dist/index.js', import.meta.url))) {
+    console.error('dist/ is missing: run `pnpm --filter @composio-webhooks/core build` first.');
+    process.exit(1);
+  }
 }

@@ -6,22 +6,15 @@
 //
 // Environment: BENCH_TIME=<ms per task> (default 3000), BENCH_ROUNDS (default 7),
 // BENCH_ENFORCE=1 exits 1 above target.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { batchOf, median, runRounds } from './batch.mjs';
+import { batchOf, median, requireBenchSetup, runRounds } from './batch.mjs';
 
-if (typeof globalThis.gc !== 'function') {
-  console.error('Run with node --expose-gc (pnpm bench does).');
-  process.exit(1);
-}
-if (!existsSync(new URL('../dist/index.js', import.meta.url))) {
-  console.error('dist/ is missing: run `pnpm --filter @composio-webhooks/core build` first.');
-  process.exit(1);
-}
+requireBenchSetup();
 const { createWebhookReceiver, createWebhookRouter, signWebhook } = await import(
   '../dist/index.js'
 );

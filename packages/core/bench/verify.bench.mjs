@@ -5,19 +5,11 @@
 // Environment: BENCH_TIME=<ms per task and size> (default 3500), BENCH_ROUNDS (default 7),
 // BENCH_ENFORCE=1 exits 1 below target.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import { batchOf, median, runRounds } from './batch.mjs';
+import { batchOf, median, requireBenchSetup, runRounds } from './batch.mjs';
 
-if (typeof globalThis.gc !== 'function') {
-  console.error('Run with node --expose-gc (pnpm bench does).');
-  process.exit(1);
-}
-if (!existsSync(new URL('../dist/index.js', import.meta.url))) {
-  console.error('dist/ is missing: run `pnpm --filter @composio-webhooks/core build` first.');
-  process.exit(1);
-}
+requireBenchSetup();
 const { createWebhookVerifier, signWebhook, verifyWebhook } = await import('../dist/index.js');
 const { buildTriggerMessage } = await import('../dist/testing.js');
 

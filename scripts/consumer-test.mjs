@@ -2,7 +2,8 @@
 // Consumer test: packs every public package as a tarball (as `npm publish` would), installs the
 // tarballs into a scratch ESM project and a scratch CommonJS project, and in each runs a real
 // verification through every adapter (Express, Koa, Nest on Express and Fastify) over HTTP, a
-// forged delivery through each, and loads the client, the Redis store and the CLI bin.
+// forged delivery through each, and loads the client, the Redis store and the CLI bin (and runs
+// its generate commands).
 // Run after `pnpm build`.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -194,6 +195,30 @@ try {
       process.stdout.write(run('node', [format === 'esm' ? 'test.mjs' : 'test.cjs'], dir));
       const bin = run(join(dir, 'node_modules/.bin/composio-webhooks'), ['--version'], dir).trim();
       console.log(`${format}: composio-webhooks --version → ${bin}`);
+      // The generators load their dependencies (json-schema-to-typescript, ajv) from the tarball's.
+      const saved = join(root, 'fixtures/trigger-types/github.json');
+      const cli = join(dir, 'node_modules/.bin/composio-webhooks');
+      run(cli, ['generate', 'types', '--from-file', saved, '--out', 'triggers.d.ts'], dir);
+      run(cli, ['generate', 'validators', '--from-file', saved, '--out', 'validators.mjs'], dir);
+      const types = readFileSync(join(dir, 'triggers.d.ts'), 'utf8');
+      const checked = run(
+        'node',
+        [
+          '--input-type=module',
+          '-e',
+          "const { triggerValidators: v } = await import('./validators.mjs'); console.log(v.GITHUB_COMMIT_EVENT.validate({ author: 1 }) ? 'valid' : 'invalid');",
+        ],
+        dir,
+      ).trim();
+      if (
+        !types.includes('GITHUB_PULL_REQUEST_EVENT: GITHUB_PULL_REQUEST_EVENT.Payload;') ||
+        checked !== 'invalid'
+      ) {
+        throw new Error(
+          `generate types/validators from the tarball gave unexpected output (${checked})`,
+        );
+      }
+      console.log(`${format}: composio-webhooks generate types and validators work`);
     } catch (error) {
       failed = true;
       console.error(

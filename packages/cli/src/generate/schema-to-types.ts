@@ -17,6 +17,8 @@ export interface GenerateTypesOptions {
 
 const COMPILE_OPTIONS: Partial<Options> = {
   bannerComment: '',
+  // Composio's schemas are self-contained (`#/$defs/…`): never fetch or read a referenced file.
+  $refOptions: { resolve: { external: false } },
   // Types name the documented fields only, so a typo is a compile error; the runtime validators
   // still let fields the schema does not name through (Composio adds fields).
   additionalProperties: false,
@@ -29,8 +31,24 @@ const COMPILE_OPTIONS: Partial<Options> = {
   style: { singleQuote: true, semi: true, printWidth: 100, trailingComma: 'all', tabWidth: 2 },
 };
 
-/** The root type of each trigger's namespace: `GITHUB_COMMIT_EVENT.Payload`. */
-const ROOT_NAME = 'Payload';
+/**
+ * The root type of each trigger's namespace: `GITHUB_COMMIT_EVENT.Payload` (`TriggerPayload`, …
+ * when a `$defs` model is already called so).
+ */
+function rootName(payload: TriggerSchema): string {
+  const defs = (payload.$defs ?? payload.definitions ?? {}) as Record<string, TriggerSchema>;
+  const taken = new Set(
+    Object.entries(defs).flatMap(([key, def]) => [
+      key,
+      typeof def?.title === 'string' ? def.title : key,
+    ]),
+  );
+  for (const name of ['Payload', 'TriggerPayload', 'TriggerData'])
+    if (!taken.has(name)) return name;
+  let i = 2;
+  while (taken.has(`Payload${i}`)) i++;
+  return `Payload${i}`;
+}
 
 export async function generateTriggerTypes(
   triggers: readonly TriggerType[],
@@ -42,7 +60,8 @@ export async function generateTriggerTypes(
   const entries: string[] = [];
   for (const trigger of sorted) {
     const namespace = namespaceName(trigger.slug);
-    const body = await compile(prepare(trigger.payload) as never, ROOT_NAME, COMPILE_OPTIONS);
+    const root = rootName(trigger.payload);
+    const body = await compile(prepare(trigger.payload, root) as never, root, COMPILE_OPTIONS);
     namespaces.push(
       `${doc([`${trigger.name} (${trigger.slug}): the types of its \`data\`.`], '')}` +
         `export declare namespace ${namespace} {\n${indent(body.trim(), '  ')}\n}\n`,
@@ -55,7 +74,7 @@ export async function generateTriggerTypes(
           `Toolkit \`${trigger.toolkit.slug}\`, schema version \`${trigger.version}\`, ${trigger.type} trigger.`,
         ],
         '    ',
-      )}    ${propertyKey(trigger.slug)}: ${namespace}.${ROOT_NAME};\n`,
+      )}    ${propertyKey(trigger.slug)}: ${namespace}.${root};\n`,
     );
   }
   const header = stampLines('types', sorted).map((line) => `// ${line}`.trimEnd());
@@ -72,9 +91,10 @@ export async function generateTriggerTypes(
  * Titles stay on the root and on `$defs` models (they name interfaces) and on inline objects;
  * elsewhere the title becomes the JSDoc when there is no description. Defaults become `@default`.
  */
-function prepare(payload: TriggerSchema): TriggerSchema {
+function prepare(payload: TriggerSchema, root: string): TriggerSchema {
   const copy = structuredClone(payload);
-  copy.title = ROOT_NAME;
+  delete copy.$id;
+  copy.title = root;
   const defs = (copy.$defs ?? copy.definitions) as Record<string, TriggerSchema> | undefined;
   walk(copy, true);
   for (const def of Object.values(defs ?? {})) walk(def, true);

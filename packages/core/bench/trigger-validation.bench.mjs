@@ -95,12 +95,16 @@ const invalid = await validated.receive(
 );
 if (invalid.status !== 400) throw new Error('the validators did not reject bad data');
 
+const data = JSON.parse(signed.body).data;
+const validator = triggerValidators[SLUG].validate;
+// [name, fn, async?]; the third is the validator call alone, for its absolute cost.
 const tasks = [
-  ['receive, no validators (baseline)', () => plain.receive(request)],
-  ['receive, triggerValidators (strict)', () => validated.receive(request)],
+  ['receive, no validators (baseline)', () => plain.receive(request), true],
+  ['receive, triggerValidators (strict)', () => validated.receive(request), true],
+  ['the validator alone (1 KB data)', () => validator(data), false],
 ];
 const perTask = tasks.map(() => ({ ops: [], ratio: [] }));
-const batches = tasks.map(([, fn]) => batchOf(fn, true));
+const batches = tasks.map(([, fn, isAsync]) => batchOf(fn, isAsync));
 const rounds = await runRounds(
   batches.map((batch) => batch.run),
   { rounds: ROUNDS, time: TIME, label: 'trigger validation' },

@@ -4,23 +4,10 @@
  * ignored.
  */
 import type { TriggerType, TriggerTypePage } from './trigger-types.js';
-import { ShapeError } from './wire.js';
+import { count, nonEmpty, type Obj, object, ShapeError, string } from './wire.js';
 
-type Obj = Record<string, unknown>;
-
-function object(value: unknown, at: string): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ShapeError(at, 'an object');
-  }
-  return value as Obj;
-}
-
-function text(obj: Obj, key: string, at: string, nonEmpty = false): string {
-  const value = obj[key];
-  if (typeof value !== 'string' || (nonEmpty && value === '')) {
-    throw new ShapeError(`${at}.${key}`, nonEmpty ? 'a non-empty string' : 'a string');
-  }
-  return value;
+function text(obj: Obj, key: string, at: string, nonEmptyString = false): string {
+  return nonEmptyString ? nonEmpty(obj, key, at) : string(obj, key, at);
 }
 
 /** A JSON Schema at `at`: an object whose `type`, `properties`, `$defs` and `required` are well-formed. */
@@ -34,14 +21,6 @@ function schema(obj: Obj, key: string, at: string): Obj {
     (!Array.isArray(value.required) || !value.required.every((r) => typeof r === 'string'))
   ) {
     throw new ShapeError(`${where}.required`, 'an array of property names');
-  }
-  return value;
-}
-
-function count(obj: Obj, key: string, at: string): number {
-  const value = obj[key];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ShapeError(`${at}.${key}`, 'a non-negative integer');
   }
   return value;
 }

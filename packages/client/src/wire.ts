@@ -63,16 +63,16 @@ export function toWireListQuery(params: {
 
 // --- guards -------------------------------------------------------------------------------
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function object(value: unknown, at: string): Obj {
+export function object(value: unknown, at: string): Obj {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ShapeError(at, 'an object');
   }
   return value as Obj;
 }
 
-function string(obj: Obj, key: string, at: string): string {
+export function string(obj: Obj, key: string, at: string): string {
   const value = obj[key];
   if (typeof value !== 'string') throw new ShapeError(`${at}.${key}`, 'a string');
   return value;
@@ -87,7 +87,7 @@ function stringArray(obj: Obj, key: string, at: string): string[] {
   });
 }
 
-function count(obj: Obj, key: string, at: string): number {
+export function count(obj: Obj, key: string, at: string): number {
   const value = obj[key];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new ShapeError(`${at}.${key}`, 'a non-negative integer');
@@ -154,7 +154,7 @@ export function parseEventTypes(value: unknown): EventTypeInfo[] {
   });
 }
 
-function nonEmpty(obj: Obj, key: string, at: string): string {
+export function nonEmpty(obj: Obj, key: string, at: string): string {
   const value = string(obj, key, at);
   if (value === '') throw new ShapeError(`${at}.${key}`, 'a non-empty string');
   return value;

@@ -277,7 +277,7 @@ describe('parseSavedTriggerTypes', () => {
 
   it('names the wrong field of a malformed saved answer', () => {
     expect(() => parseSavedTriggerTypes([{ ...github[0], version: 3 }], 'triggers.json')).toThrow(
-      'triggers.json is not a trigger types answer: expected a non-empty string at $[0].version.',
+      'triggers.json is not a trigger types answer: expected a string at $[0].version.',
     );
   });
 });

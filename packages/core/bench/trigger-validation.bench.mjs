@@ -1,10 +1,11 @@
 // What trigger data validation costs: receive() of a signed ~1 KB GITHUB_PULL_REQUEST_EVENT by
 // the BUILT receiver with `triggerValidators` (Ajv standalone code, as `composio-webhooks generate
 // validators` writes it) against the same receiver without validators, in the same run.
-// Target (issue 17): validation adds <= 10 % to receive time. Run after `pnpm build` with
-// --expose-gc (`pnpm bench` does both).
+// Target (issue 17): validation adds <= 10 % to receive time, judged on paired batches (see below;
+// robust under machine load); tinybench rounds and the validator alone are printed for reference.
+// Run after `pnpm build` with --expose-gc (`pnpm bench` does both).
 //
-// Environment: BENCH_TIME=<ms per task> (default 3000), BENCH_ROUNDS (default 7),
+// Environment: BENCH_TIME=<ms per task> (default 3000), BENCH_ROUNDS (default 7), BENCH_PAIRS (400),
 // BENCH_ENFORCE=1 exits 1 above target.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,7 +129,37 @@ console.table(
     'time vs baseline': `${median(perTask[i].ratio).toFixed(3)}×`,
   })),
 );
-const ratio = median(perTask[1].ratio);
+// The target figure: paired batches. Under machine load the speed drifts between tinybench rounds;
+// here a batch of the baseline and a batch with validators run back to back (order alternating),
+// PAIRS times, and the figure is the median of the per-pair CPU-time ratios.
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+async function cpuOf(fn, calls) {
+  const start = cpu();
+  for (let i = 0; i < calls; i++) await fn();
+  return cpu() - start;
+}
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 400);
+const CALLS = 200;
+const pairRatios = [];
+for (let pair = 0; pair < PAIRS; pair++) {
+  let plainCpu;
+  let validatedCpu;
+  if (pair % 2 === 0) {
+    plainCpu = await cpuOf(tasks[0][1], CALLS);
+    validatedCpu = await cpuOf(tasks[1][1], CALLS);
+  } else {
+    validatedCpu = await cpuOf(tasks[1][1], CALLS);
+    plainCpu = await cpuOf(tasks[0][1], CALLS);
+  }
+  if (plainCpu > 0) pairRatios.push(validatedCpu / plainCpu);
+}
+const ratio = median(pairRatios);
+console.log(
+  `Paired batches (${PAIRS} pairs of ${CALLS} receives, alternating order): receive time with validators = ${ratio.toFixed(3)}× without (median of per-pair ratios).`,
+);
 const ok = ratio <= TARGET;
 console.log(
   `Target: validation adds <= ${Math.round((TARGET - 1) * 100)} % to receive time: ${((ratio - 1) * 100).toFixed(1)} %  ${ok ? 'ok' : 'ABOVE TARGET'} (${handled} deliveries handled)`,

@@ -35,7 +35,7 @@ function globalHelp(command?: Command): string {
   const lines = GLOBAL_OPTION_LINES.filter(([name]) => {
     if (command === undefined) return true;
     if ((API_OPTIONS as readonly string[]).includes(name) && command.usesApi !== true) return false;
-    return !new RegExp(`^\\s+--${name}\\b`, 'm').test(command.help);
+    return !new RegExp(`^\\s+--${name}(?=\\s)`, 'm').test(command.help);
   }).map(([, line]) => line);
   return `Global options:\n${lines.join('\n')}`;
 }

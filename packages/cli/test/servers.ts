@@ -1,0 +1,94 @@
+/**
+ * Real HTTP servers for the binary to talk to: any handler on a free loopback port, and a
+ * webhook endpoint built on core's createWebhookReceiver that records what its handlers saw.
+ */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  createWebhookReceiver,
+  createWebhookRouter,
+  isTriggerMessage,
+  type ReceiverOptions,
+  type WebhookRouter,
+} from '@composio-webhooks/core';
+
+export async function serve(
+  handler: RequestListener,
+): Promise<{ server: Server; origin: string; close(): Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface HandledDelivery {
+  id: string;
+  type: string;
+  slug: string | null;
+  attempt: number | undefined;
+  data: unknown;
+}
+
+export interface ReceiverServer {
+  /** `<origin>/webhooks/composio`; other paths answer 404. */
+  url: string;
+  origin: string;
+  /** What the handlers ran for, in order. */
+  handled: HandledDelivery[];
+  close(): Promise<void>;
+}
+
+/**
+ * A webhook endpoint on core's receiver (in-memory dedupe unless `idempotency: false`). Without
+ * a `router`, one handler records every delivery in `handled` (or throws `failWith`).
+ */
+export async function startReceiverServer(
+  options: Omit<ReceiverOptions, 'router'> & { router?: WebhookRouter; failWith?: Error },
+): Promise<ReceiverServer> {
+  const handled: HandledDelivery[] = [];
+  const recorder = createWebhookRouter().onAny((event, delivery) => {
+    if (options.failWith) throw options.failWith;
+    handled.push({
+      id: delivery.id,
+      type: event.type,
+      slug: isTriggerMessage(event) ? event.metadata.trigger_slug : null,
+      attempt: delivery.attempt,
+      data: (event as { data?: unknown }).data,
+    });
+  });
+  const receiver = createWebhookReceiver({
+    logger: false,
+    ...options,
+    router: options.router ?? recorder,
+  });
+  const http = await serve((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      if (req.url !== '/webhooks/composio') {
+        res.writeHead(404).end();
+        return;
+      }
+      const answer = await receiver.receive({
+        body: new Uint8Array(Buffer.concat(chunks)),
+        headers: req.headers,
+      });
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+    });
+  });
+  return {
+    url: `${http.origin}/webhooks/composio`,
+    origin: http.origin,
+    handled,
+    close: http.close,
+  };
+}

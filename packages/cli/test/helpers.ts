@@ -105,6 +105,28 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   };
 }
 
+/** Starts `listen --port 0 …` and waits for the line that says where it listens. */
+export async function startListenCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ cli: RunningCli; origin: string }> {
+  const cli = startCli(['listen', '--port', '0', ...args], env);
+  try {
+    const first = await cli.waitForLine((line) => line.includes('http://127.0.0.1:'));
+    return { cli, origin: /http:\/\/127\.0\.0\.1:\d+/.exec(first)?.[0] ?? '' };
+  } catch (error) {
+    await cli.stop();
+    throw error;
+  }
+}
+
+/** The request lines `listen --json` printed so far. */
+export function listenRecords(cli: RunningCli): Record<string, unknown>[] {
+  return cli.lines
+    .filter((line) => line.startsWith('{"time"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 /** A port nothing listens on (bound, then released). */
 export function closedPort(): Promise<number> {
   return new Promise((resolve, reject) => {

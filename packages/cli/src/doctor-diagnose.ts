@@ -223,7 +223,8 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
           'The endpoint accepts a delivery signed with a wrong secret: it does not verify signatures',
         detail: 'Anyone who knows the URL can post events to it.',
         fix: 'Put composioWebhook({ router }) (or verifyWebhook) in front of the handler, with the subscription secret.',
-        probes: ['wrong-secret'],
+        // Nothing that depends on the signature or its timestamp can be as documented then.
+        probes: ['wrong-secret', 'standard-form', 'unprefixed', 'raw-form', 'stale', 'future'],
       });
     }
     const stale = r('stale');

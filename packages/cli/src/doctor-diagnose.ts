@@ -170,6 +170,15 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
         probes: ['valid', 'duplicate', 'text-plain', 'large'],
       });
     }
+    // A root cause of the valid probe's failure also explains every probe answered the same way.
+    const root = found[0];
+    if (root) {
+      for (const x of results) {
+        if (x.status === valid.status && x.code === valid.code && !root.probes.includes(x.key)) {
+          root.probes.push(x.key);
+        }
+      }
+    }
   } else {
     const duplicate = r('duplicate');
     if (duplicate && !duplicate.passed) {

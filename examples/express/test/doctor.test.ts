@@ -1,0 +1,191 @@
+/**
+ * `composio-webhooks doctor` (the real binary) against this example as written — every answer as
+ * documented, exit 0 — and against Express apps set up wrong in each way doctor explains:
+ * exit 1 and the matching diagnosis.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { composioWebhook, createWebhookRouter } from '@composio-webhooks/express';
+import express from 'express';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../../../packages/cli/test/helpers.js';
+import { createApp } from '../src/app.js';
+
+// Composio's secret is used as a raw string, whsec_ prefix and all: doctor also probes its other
+// forms (base64-decoded, without the prefix), which a correct app refuses.
+const SECRET = `whsec_${Buffer.from('example express doctor key 32 b!').toString('base64')}`;
+const servers: Array<() => Promise<void>> = [];
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm build).`);
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((close) => close()));
+});
+
+async function serve(app: RequestListener): Promise<string> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  servers.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const quiet = { onHandled: () => {} };
+const router = () => createWebhookRouter().onAny(() => {});
+
+interface Report {
+  ok: boolean;
+  diagnoses: Array<{ id: string; title: string; fix: string }>;
+}
+
+async function doctor(url: string) {
+  const result = await runCli(['doctor', '--url', url, '--secret', SECRET, '--json']);
+  return { code: result.code, report: JSON.parse(result.stdout) as Report };
+}
+
+describe('doctor → the Express example', () => {
+  it('as written: every probe as documented, exit 0', async () => {
+    const origin = await serve(createApp({ secret: SECRET, ...quiet }));
+    const result = await runCli([
+      'doctor',
+      '--url',
+      `${origin}/webhooks/composio`,
+      '--secret',
+      SECRET,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✔ Everything is as documented (11 probes).');
+  });
+});
+
+describe('doctor → Express apps set up wrong: exit 1 and the diagnosis', () => {
+  it('express.json() before the webhook route', async () => {
+    const app = express();
+    app.use(express.json());
+    app.post(
+      '/webhooks/composio',
+      composioWebhook({ router: router(), secret: SECRET, logger: false }),
+    );
+    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
+    expect(code).toBe(1);
+    expect(report.diagnoses.map((d) => d.id)).toEqual(['json-parser-first']);
+    expect(report.diagnoses[0]?.title).toBe(
+      'A JSON body parser ran before the webhook and consumed the raw body',
+    );
+    expect(report.diagnoses[0]?.fix).toContain('Mount the webhook route before express.json()');
+  });
+
+  it('express.json() with a raw-body hook before the route: its 100 KB limit', async () => {
+    const app = express();
+    app.use(
+      express.json({
+        verify: (req, _res, body) => {
+          (req as { rawBody?: Buffer }).rawBody = body;
+        },
+      }),
+    );
+    app.post(
+      '/webhooks/composio',
+      composioWebhook({ router: router(), secret: SECRET, logger: false }),
+    );
+    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
+    expect(code).toBe(1);
+    expect(report.diagnoses.map((d) => d.id)).toEqual(['body-parser-limit']);
+    expect(report.diagnoses[0]?.title).toBe(
+      'A body parser’s 100 KB limit refuses large deliveries (413 before the webhook runs)',
+    );
+    expect(report.diagnoses[0]?.fix).toContain("express.json({ limit: '1mb' })");
+  });
+
+  it('no dedupe: the example with idempotency: false', async () => {
+    const origin = await serve(createApp({ secret: SECRET, idempotency: false, ...quiet }));
+    const { code, report } = await doctor(`${origin}/webhooks/composio`);
+    expect(code).toBe(1);
+    expect(report.diagnoses.map((d) => d.id)).toEqual(['no-dedupe']);
+  });
+
+  it("wrong secret form: secretFormat: 'standard' for Composio's raw secret", async () => {
+    const app = express();
+    app.post(
+      '/webhooks/composio',
+      composioWebhook({
+        router: router(),
+        secret: SECRET,
+        secretFormat: 'standard',
+        logger: false,
+      }),
+    );
+    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
+    expect(code).toBe(1);
+    expect(report.diagnoses.map((d) => d.id)).toEqual(['secret-format-mixup']);
+    expect(report.diagnoses[0]?.title).toBe(
+      'whsec_/raw mix-up: the endpoint reads the secret another way than Composio signs with it',
+    );
+  });
+
+  it('a proxy in front of the example strips the webhook-* headers', async () => {
+    const origin = await serve(createApp({ secret: SECRET, ...quiet }));
+    const proxy = express();
+    proxy.use(express.raw({ type: () => true, limit: '2mb' }));
+    proxy.post('/webhooks/composio', async (req, res) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string' && !name.startsWith('webhook-') && name !== 'host') {
+          headers[name] = value;
+        }
+      }
+      const upstream = await fetch(`${origin}/webhooks/composio`, {
+        method: 'POST',
+        headers,
+        body: req.body as Buffer,
+      });
+      res
+        .status(upstream.status)
+        .type('application/json')
+        .send(await upstream.text());
+    });
+    const { code, report } = await doctor(`${await serve(proxy)}/webhooks/composio`);
+    expect(code).toBe(1);
+    expect(report.diagnoses.map((d) => d.id)).toEqual(['headers-stripped']);
+  });
+
+  it('a verify-only route that answers non-2xx on success', async () => {
+    const app = express();
+    app.post(
+      '/webhooks/composio',
+      composioWebhook({ secret: SECRET, logger: false }),
+      (_req, res) => {
+        res.status(404).json({ error: 'unknown event' });
+      },
+    );
+    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
+    expect(code).toBe(1);
+    expect(report.diagnoses.map((d) => d.id)).toEqual(['non-2xx-on-success']);
+    expect(report.diagnoses[0]?.title).toBe(
+      'The endpoint answers 404 to a valid delivery: success must be a 2xx',
+    );
+  });
+
+  it('a server clock an hour ahead', async () => {
+    const app = express();
+    app.post(
+      '/webhooks/composio',
+      composioWebhook({
+        router: router(),
+        secret: SECRET,
+        now: () => Date.now() + 3_600_000,
+        logger: false,
+      }),
+    );
+    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
+    expect(code).toBe(1);
+    expect(report.diagnoses.map((d) => d.id)).toEqual(['clock-off']);
+  });
+});

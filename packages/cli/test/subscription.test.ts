@@ -1,6 +1,8 @@
 /**
  * The real binary against the local fake of the Webhook Subscriptions API.
  */
+
+import { readFileSync } from 'node:fs';
 import {
   createFakeSubscriptionsApi,
   type FakeSubscriptionsApi,
@@ -302,6 +304,9 @@ describe('subscription commands', () => {
     const { rotationSnippet } = JSON.parse(
       (await cli('subscription', 'rotate-secret', '--yes', '--json')).stdout,
     ) as { rotationSnippet: string };
+    // The README shows the same snippet.
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`\`\`\`ts\n${rotationSnippet}\n\`\`\``);
     const run = await compileAndRun(rotationSnippet, { COMPOSIO_WEBHOOK_SECRET: 'new-secret' });
     expect(run.tsc).toBe('');
     expect(run.code).toBe(1);

@@ -38,7 +38,9 @@ const ROTATION_SNIPPET = `import { createWebhookVerifier } from '@composio-webho
 
 function secretFrom(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(\`\${name} is not set: during a secret rotation, set it on every server.\`);
+  if (!value) {
+    throw new Error(\`\${name} is not set: during a secret rotation, set it on every server.\`);
+  }
   return value;
 }
 

@@ -10,6 +10,7 @@ import { composioWebhook, createWebhookRouter } from '@composio-webhooks/express
 import express from 'express';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../../../packages/cli/test/helpers.js';
+import { startProxy } from '../../../packages/cli/test/servers.js';
 import { createApp } from '../src/app.js';
 
 // Composio's secret is used as a raw string, whsec_ prefix and all: doctor also probes its other
@@ -132,26 +133,9 @@ describe('doctor → Express apps set up wrong: exit 1 and the diagnosis', () =>
 
   it('a proxy in front of the example strips the webhook-* headers', async () => {
     const origin = await serve(createApp({ secret: SECRET, ...quiet }));
-    const proxy = express();
-    proxy.use(express.raw({ type: () => true, limit: '2mb' }));
-    proxy.post('/webhooks/composio', async (req, res) => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string' && !name.startsWith('webhook-') && name !== 'host') {
-          headers[name] = value;
-        }
-      }
-      const upstream = await fetch(`${origin}/webhooks/composio`, {
-        method: 'POST',
-        headers,
-        body: req.body as Buffer,
-      });
-      res
-        .status(upstream.status)
-        .type('application/json')
-        .send(await upstream.text());
-    });
-    const { code, report } = await doctor(`${await serve(proxy)}/webhooks/composio`);
+    const proxy = await startProxy(origin, { drop: (name) => name.startsWith('webhook-') });
+    servers.push(proxy.close);
+    const { code, report } = await doctor(`${proxy.origin}/webhooks/composio`);
     expect(code).toBe(1);
     expect(report.diagnoses.map((d) => d.id)).toEqual(['headers-stripped']);
   });

@@ -10,7 +10,7 @@ import { formatBytes } from './format.js';
 export type DiagnosisId =
   | 'not-a-webhook-route'
   | 'json-parser-first'
-  | 'text-parser-first'
+  | 'content-type-dependent'
   | 'body-parser-limit'
   | 'webhook-body-limit'
   | 'no-dedupe'
@@ -198,15 +198,14 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
     }
     const text = r('text-plain');
     if (text && !text.passed) {
-      const parser = text.code === 'RAW_BODY_UNAVAILABLE';
       add({
-        id: parser ? 'text-parser-first' : 'unexpected-answer',
-        title: parser
-          ? 'A text body parser ran before the webhook and consumed the raw body'
-          : `A valid delivery sent as text/plain was answered ${got(text)}`,
+        id: 'content-type-dependent',
+        title: `A valid delivery sent as text/plain was answered ${got(text)}: the endpoint depends on the content type`,
         detail:
-          'The same delivery as application/json was accepted: the endpoint depends on the content type.',
-        fix: 'Let the webhook route read the raw body whatever the content type: mount it before express.text() and other parsers.',
+          'The same delivery as application/json was accepted. Composio sends application/json, ' +
+          'but the signature covers the bytes only: a parser or check in front of the webhook ' +
+          'decides here instead of the receiver.',
+        fix: 'Let the webhook route read the raw body whatever the content type: mount it before body parsers and content-type checks.',
         probes: ['text-plain'],
       });
     }

@@ -3,10 +3,9 @@
  * in ways that need no web framework. (The framework set-ups — a JSON parser first, NestJS's
  * 100 KB limit, … — are tested against the example apps, in examples/*.)
  */
-import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closedPort, runCli } from './helpers.js';
-import { type ReceiverServer, serve, startReceiverServer } from './servers.js';
+import { type ReceiverServer, serve, startProxy, startReceiverServer } from './servers.js';
 
 // A Standard-Webhooks-looking secret used as a raw secret (Composio's way): doctor also probes
 // its other forms (base64-decoded, without the prefix), which must all be refused.
@@ -182,22 +181,7 @@ describe('doctor against endpoints set up wrong: exit 1 and the diagnosis', () =
 
   it('a proxy in front strips the signature headers', async () => {
     const app = await endpoint();
-    const proxy = await serve(async (req: IncomingMessage, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(
-          ([name]) => !name.startsWith('webhook-') && name !== 'host' && name !== 'content-length',
-        ),
-      ) as Record<string, string>;
-      const upstream = await fetch(`${app.origin}${req.url}`, {
-        method: 'POST',
-        headers,
-        body: Buffer.concat(chunks),
-      });
-      res.writeHead(upstream.status, { 'content-type': 'application/json' });
-      res.end(await upstream.text());
-    });
+    const proxy = await startProxy(app.origin, { drop: (name) => name.startsWith('webhook-') });
     servers.push(proxy);
     const { code, report } = await doctor(`${proxy.origin}/webhooks/composio`);
     expect(code).toBe(1);
@@ -205,6 +189,44 @@ describe('doctor against endpoints set up wrong: exit 1 and the diagnosis', () =
     expect(report.diagnoses[0]?.title).toBe(
       'The webhook-* headers do not reach the endpoint: something in between strips them',
     );
+  });
+
+  it('a route that depends on the content type (415 for text/plain)', async () => {
+    const app = await endpoint();
+    const proxy = await startProxy(app.origin, {
+      intercept: (headers) =>
+        headers['content-type'] === 'application/json' ? undefined : { status: 415, body: '{}' },
+    });
+    servers.push(proxy);
+    const { code, report } = await doctor(`${proxy.origin}/webhooks/composio`);
+    expect(code).toBe(1);
+    expect(ids(report)).toEqual(['content-type-dependent']);
+    expect(report.diagnoses[0]?.title).toBe(
+      'A valid delivery sent as text/plain was answered 415: the endpoint depends on the content type',
+    );
+  });
+
+  it('an answer no known set-up explains is still reported', async () => {
+    const app = await endpoint();
+    const proxy = await startProxy(app.origin, {
+      intercept: (_headers, body) => {
+        try {
+          JSON.parse(body.toString());
+          return undefined;
+        } catch {
+          return { status: 422, body: '{"error":"unprocessable"}' };
+        }
+      },
+    });
+    servers.push(proxy);
+    const { code, report } = await doctor(`${proxy.origin}/webhooks/composio`);
+    expect(code).toBe(1);
+    expect(report.diagnoses).toEqual([
+      expect.objectContaining({
+        id: 'unexpected-answer',
+        title: 'A signed body that is not JSON was answered 422',
+      }),
+    ]);
   });
 
   it('a handler that throws on the test event', async () => {

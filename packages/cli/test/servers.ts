@@ -2,7 +2,12 @@
  * Real HTTP servers for the binary to talk to: any handler on a free loopback port, and a
  * webhook endpoint built on core's createWebhookReceiver that records what its handlers saw.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type RequestListener,
+  type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createWebhookReceiver,
@@ -91,4 +96,36 @@ export async function startReceiverServer(
     handled,
     close: http.close,
   };
+}
+
+export interface ProxyOptions {
+  /** Request headers not passed on (as a proxy that strips them would). */
+  drop?: (name: string) => boolean;
+  /** Answers a request itself instead of passing it on, when it returns an answer. */
+  intercept?: (
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ) => { status: number; body: string } | undefined;
+}
+
+/** A reverse proxy in front of `origin`, for set-ups where something sits before the app. */
+export async function startProxy(origin: string, options: ProxyOptions) {
+  return serve(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const own = options.intercept?.(req.headers, body);
+    if (own) {
+      res.writeHead(own.status, { 'content-type': 'application/json' }).end(own.body);
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      const hopByHop = name === 'host' || name === 'content-length' || name === 'connection';
+      if (typeof value === 'string' && !hopByHop && !options.drop?.(name)) headers[name] = value;
+    }
+    const upstream = await fetch(`${origin}${req.url}`, { method: 'POST', headers, body });
+    res.writeHead(upstream.status, { 'content-type': 'application/json' });
+    res.end(await upstream.text());
+  });
 }

@@ -8,13 +8,12 @@ import type { IncomingMessage } from 'node:http';
 import {
   createWebhookReceiver,
   createWebhookRouter,
-  HEADER_ATTEMPT,
-  HEADER_ID,
   isTriggerMessage,
   type ReceiverOutcome,
   type SecretFormat,
   type WebhookDelivery,
 } from '@composio-webhooks/core';
+import { HEADER_ATTEMPT, HEADER_ID } from '@composio-webhooks/core/adapter';
 import { CliError } from './context.js';
 import { type EndpointAnswer, post, signDelivery } from './http.js';
 import { encodeBody, pickHeaders, type Recorder } from './recording.js';

@@ -9,7 +9,7 @@ import {
   HEADER_ID,
   HEADER_TIMESTAMP,
   HEADER_VERSION,
-} from '@composio-webhooks/core';
+} from '@composio-webhooks/core/adapter';
 import { UsageError } from './args.js';
 
 /** Headers kept from a delivery (never `webhook-signature`). */

@@ -3,73 +3,34 @@
  * own secret and forwards to the app, re-signed with the app's secret, while recording; `replay`
  * then sends the recording to the app again and tabulates the answers.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, listenRecords, runCli, startListenCli } from '../../../packages/cli/test/helpers.js';
-import { createApp as createExpressApp } from '../../express/src/app.js';
-import { createApp as createKoaApp } from '../../koa/src/app.js';
-import { createApp as createNestApp } from '../../nest/src/app.js';
+import { listenRecords, runCli, startListenCli } from '../../../packages/cli/test/helpers.js';
+import {
+  EXAMPLE_NAMES,
+  type Example,
+  exampleNamed,
+  type HandledRecord,
+  startExamples,
+} from './examples.js';
 
 const LISTEN_SECRET = 'the-public-endpoints-secret';
 const APP_SECRET = 'the-local-apps-secret';
 
-interface HandledRecord {
-  handler: string;
-  id: string;
-  type: string;
-}
-
 const handled: HandledRecord[] = [];
-const onHandled = (record: HandledRecord) => {
-  handled.push(record);
-};
-const examples: Array<{ name: string; url: string; close(): Promise<void> }> = [];
-const quiet = { log: console.log, warn: console.warn };
+let examples: Example[] = [];
+let stop: () => Promise<void>;
 let dir: string;
 
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/composio`);
-    });
-  });
-}
-
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm build).`);
   dir = mkdtempSync(join(tmpdir(), 'dev-loop-'));
-  console.log = () => {};
-  console.warn = () => {};
-  for (const [name, app] of [
-    ['express', createExpressApp({ secret: APP_SECRET, onHandled })],
-    ['koa', createKoaApp({ secret: APP_SECRET, onHandled }).callback()],
-  ] as const) {
-    const server = createServer(app);
-    examples.push({
-      name,
-      url: await listen(server),
-      close: () => new Promise((resolve) => server.close(() => resolve())),
-    });
-  }
-  for (const platform of ['express', 'fastify'] as const) {
-    const app = await createNestApp({ secret: APP_SECRET, onHandled, platform, logger: false });
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    examples.push({
-      name: `nest-${platform}`,
-      url: `http://127.0.0.1:${port}/webhooks/composio`,
-      close: () => app.close(),
-    });
-  }
+  ({ examples, stop } = await startExamples(APP_SECRET, (record) => handled.push(record)));
 });
 
 afterAll(async () => {
-  Object.assign(console, quiet);
-  await Promise.all(examples.map((example) => example.close()));
+  await stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -85,10 +46,9 @@ const handlersOf = (id: string) =>
     .map((record) => record.handler)
     .sort();
 
-describe.each(['express', 'koa', 'nest-express', 'nest-fastify'])('%s example', (name) => {
+describe.each(EXAMPLE_NAMES)('%s example', (name) => {
   it('listen --forward-to (another secret) --record, then replay: the same handlers ran', async () => {
-    const app = examples.find((example) => example.name === name);
-    if (!app) throw new Error(`no ${name} example`);
+    const app = exampleNamed(examples, name);
     const file = join(dir, `${name}.jsonl`);
     const { cli, origin } = await startListenCli([
       '--secret',

@@ -3,14 +3,12 @@
  * documented, exit 0 — and against Express apps set up wrong in each way doctor explains:
  * exit 1 and the matching diagnosis.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { composioWebhook, createWebhookRouter } from '@composio-webhooks/express';
 import express from 'express';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../../../packages/cli/test/helpers.js';
-import { startProxy } from '../../../packages/cli/test/servers.js';
+import { assertBuilt, runCli } from '../../../packages/cli/test/helpers.js';
+import { serve as serveHttp, startProxy } from '../../../packages/cli/test/servers.js';
 import { createApp } from '../src/app.js';
 
 // Composio's secret is used as a raw string, whsec_ prefix and all: doctor also probes its other
@@ -18,24 +16,15 @@ import { createApp } from '../src/app.js';
 const SECRET = `whsec_${Buffer.from('example express doctor key 32 b!').toString('base64')}`;
 const servers: Array<() => Promise<void>> = [];
 
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm build).`);
-});
+beforeAll(assertBuilt);
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((close) => close()));
 });
 
 async function serve(app: RequestListener): Promise<string> {
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  servers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveHttp(app);
+  servers.push(server.close);
+  return server.origin;
 }
 
 const quiet = { onHandled: () => {} };

@@ -2,37 +2,26 @@
  * `composio-webhooks doctor` (the real binary) against this example as written: every answer as
  * documented, exit 0 — the webhook route before @koa/bodyparser, and behind it too.
  */
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { composioWebhook, createWebhookRouter } from '@composio-webhooks/koa';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../../../packages/cli/test/helpers.js';
+import { assertBuilt, runCli } from '../../../packages/cli/test/helpers.js';
+import { serve as serveHttp } from '../../../packages/cli/test/servers.js';
 import { createApp } from '../src/app.js';
 
 const SECRET = `whsec_${Buffer.from('example koa doctor key, 32 bytes').toString('base64')}`;
 const servers: Array<() => Promise<void>> = [];
 
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm build).`);
-});
+beforeAll(assertBuilt);
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((close) => close()));
 });
 
 async function serve(app: Koa): Promise<string> {
-  const server = createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  servers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/composio`;
+  const server = await serveHttp(app.callback());
+  servers.push(server.close);
+  return `${server.origin}/webhooks/composio`;
 }
 
 describe('doctor → the Koa example', () => {

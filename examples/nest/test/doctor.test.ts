@@ -3,21 +3,18 @@
  * platforms — exit 0 — and on the Express platform without `useBodyParser`: Nest's 100 KB JSON
  * limit, exit 1 and the fix.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../../../packages/cli/test/helpers.js';
+import { assertBuilt, runCli } from '../../../packages/cli/test/helpers.js';
 import { AppModule, createApp } from '../src/app.js';
 
 const SECRET = `whsec_${Buffer.from('example nest doctor key 32 bytes').toString('base64')}`;
 const apps: INestApplication[] = [];
 
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm build).`);
-});
+beforeAll(assertBuilt);
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });

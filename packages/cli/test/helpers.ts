@@ -2,7 +2,7 @@
  * Runs the real `composio-webhooks` binary as a child process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -193,4 +193,9 @@ function run(
       resolve({ code, stdout, stderr, durationMs: performance.now() - started }),
     );
   });
+}
+
+/** For tests outside this package: they need the built binary (`pnpm build`). */
+export function assertBuilt(): void {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm build).`);
 }

@@ -55,67 +55,61 @@ describe('doctor → the Express example', () => {
   });
 });
 
+/** An Express app with the webhook at /webhooks/composio; `before` adds what runs ahead of it. */
+async function webhookApp(
+  options: Partial<Parameters<typeof composioWebhook>[0]> = {},
+  before: (app: express.Express) => void = () => {},
+): Promise<string> {
+  const app = express();
+  before(app);
+  app.post(
+    '/webhooks/composio',
+    composioWebhook({ router: router(), secret: SECRET, logger: false, ...options }),
+  );
+  return `${await serve(app)}/webhooks/composio`;
+}
+
+/** Runs doctor: exit 1 and exactly this one diagnosis, which is returned. */
+async function onlyDiagnosis(url: string, id: string) {
+  const { code, report } = await doctor(url);
+  expect(code).toBe(1);
+  expect(report.diagnoses.map((d) => d.id)).toEqual([id]);
+  return report.diagnoses[0];
+}
+
 describe('doctor → Express apps set up wrong: exit 1 and the diagnosis', () => {
   it('express.json() before the webhook route', async () => {
-    const app = express();
-    app.use(express.json());
-    app.post(
-      '/webhooks/composio',
-      composioWebhook({ router: router(), secret: SECRET, logger: false }),
-    );
-    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
-    expect(code).toBe(1);
-    expect(report.diagnoses.map((d) => d.id)).toEqual(['json-parser-first']);
-    expect(report.diagnoses[0]?.title).toBe(
+    const url = await webhookApp({}, (app) => app.use(express.json()));
+    const diagnosis = await onlyDiagnosis(url, 'json-parser-first');
+    expect(diagnosis?.title).toBe(
       'A JSON body parser ran before the webhook and consumed the raw body',
     );
-    expect(report.diagnoses[0]?.fix).toContain('Mount the webhook route before express.json()');
+    expect(diagnosis?.fix).toContain('Mount the webhook route before express.json()');
   });
 
   it('express.json() with a raw-body hook before the route: its 100 KB limit', async () => {
-    const app = express();
-    app.use(
-      express.json({
-        verify: (req, _res, body) => {
-          (req as { rawBody?: Buffer }).rawBody = body;
-        },
-      }),
-    );
-    app.post(
-      '/webhooks/composio',
-      composioWebhook({ router: router(), secret: SECRET, logger: false }),
-    );
-    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
-    expect(code).toBe(1);
-    expect(report.diagnoses.map((d) => d.id)).toEqual(['body-parser-limit']);
-    expect(report.diagnoses[0]?.title).toBe(
+    const keepRawBody = (req: unknown, _res: unknown, body: Buffer) => {
+      (req as { rawBody?: Buffer }).rawBody = body;
+    };
+    const url = await webhookApp({}, (app) => app.use(express.json({ verify: keepRawBody })));
+    const diagnosis = await onlyDiagnosis(url, 'body-parser-limit');
+    expect(diagnosis?.title).toBe(
       'A body parser’s 100 KB limit refuses large deliveries (413 before the webhook runs)',
     );
-    expect(report.diagnoses[0]?.fix).toContain("express.json({ limit: '1mb' })");
+    expect(diagnosis?.fix).toContain("express.json({ limit: '1mb' })");
   });
 
   it('no dedupe: the example with idempotency: false', async () => {
     const origin = await serve(createApp({ secret: SECRET, idempotency: false, ...quiet }));
-    const { code, report } = await doctor(`${origin}/webhooks/composio`);
-    expect(code).toBe(1);
-    expect(report.diagnoses.map((d) => d.id)).toEqual(['no-dedupe']);
+    await onlyDiagnosis(`${origin}/webhooks/composio`, 'no-dedupe');
   });
 
   it("wrong secret form: secretFormat: 'standard' for Composio's raw secret", async () => {
-    const app = express();
-    app.post(
-      '/webhooks/composio',
-      composioWebhook({
-        router: router(),
-        secret: SECRET,
-        secretFormat: 'standard',
-        logger: false,
-      }),
+    const diagnosis = await onlyDiagnosis(
+      await webhookApp({ secretFormat: 'standard' }),
+      'secret-format-mixup',
     );
-    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
-    expect(code).toBe(1);
-    expect(report.diagnoses.map((d) => d.id)).toEqual(['secret-format-mixup']);
-    expect(report.diagnoses[0]?.title).toBe(
+    expect(diagnosis?.title).toBe(
       'whsec_/raw mix-up: the endpoint reads the secret another way than Composio signs with it',
     );
   });
@@ -124,9 +118,7 @@ describe('doctor → Express apps set up wrong: exit 1 and the diagnosis', () =>
     const origin = await serve(createApp({ secret: SECRET, ...quiet }));
     const proxy = await startProxy(origin, { drop: (name) => name.startsWith('webhook-') });
     servers.push(proxy.close);
-    const { code, report } = await doctor(`${proxy.origin}/webhooks/composio`);
-    expect(code).toBe(1);
-    expect(report.diagnoses.map((d) => d.id)).toEqual(['headers-stripped']);
+    await onlyDiagnosis(`${proxy.origin}/webhooks/composio`, 'headers-stripped');
   });
 
   it('a verify-only route that answers non-2xx on success', async () => {
@@ -138,27 +130,16 @@ describe('doctor → Express apps set up wrong: exit 1 and the diagnosis', () =>
         res.status(404).json({ error: 'unknown event' });
       },
     );
-    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
-    expect(code).toBe(1);
-    expect(report.diagnoses.map((d) => d.id)).toEqual(['non-2xx-on-success']);
-    expect(report.diagnoses[0]?.title).toBe(
+    const diagnosis = await onlyDiagnosis(
+      `${await serve(app)}/webhooks/composio`,
+      'non-2xx-on-success',
+    );
+    expect(diagnosis?.title).toBe(
       'The endpoint answers 404 to a valid delivery: success must be a 2xx',
     );
   });
 
   it('a server clock an hour ahead', async () => {
-    const app = express();
-    app.post(
-      '/webhooks/composio',
-      composioWebhook({
-        router: router(),
-        secret: SECRET,
-        now: () => Date.now() + 3_600_000,
-        logger: false,
-      }),
-    );
-    const { code, report } = await doctor(`${await serve(app)}/webhooks/composio`);
-    expect(code).toBe(1);
-    expect(report.diagnoses.map((d) => d.id)).toEqual(['clock-off']);
+    await onlyDiagnosis(await webhookApp({ now: () => Date.now() + 3_600_000 }), 'clock-off');
   });
 });

@@ -108,17 +108,17 @@ describe('listen --forward-to', () => {
     target = await startReceiverServer({ secret: TARGET_SECRET });
   });
   afterAll(() => target.close());
+  const forwarding = () => [
+    '--secret',
+    SECRET,
+    '--forward-to',
+    target.url,
+    '--forward-secret',
+    TARGET_SECRET,
+  ];
 
   it('verifies with --secret, re-signs with --forward-secret: the target’s handler ran, same webhook-id', async () => {
-    const { cli, origin } = await startListen([
-      '--secret',
-      SECRET,
-      '--forward-to',
-      target.url,
-      '--forward-secret',
-      TARGET_SECRET,
-      '--json',
-    ]);
+    const { cli, origin } = await startListen([...forwarding(), '--json']);
     expect(JSON.parse(cli.lines[0] ?? '{}')).toMatchObject({ forwardTo: target.url });
     const result = await runCli([
       'send-test',
@@ -145,15 +145,7 @@ describe('listen --forward-to', () => {
   });
 
   it('prints both answers on one line; the sender gets the target’s answer (duplicates too)', async () => {
-    const { cli, origin } = await startListen([
-      '--secret',
-      SECRET,
-      '--forward-to',
-      target.url,
-      '--forward-secret',
-      TARGET_SECRET,
-      '--quiet',
-    ]);
+    const { cli, origin } = await startListen([...forwarding(), '--quiet']);
     await cli.waitForLine(
       (line) => line === `Forwarding verified deliveries to ${target.url}, signed again.`,
     );
@@ -192,15 +184,7 @@ describe('listen --forward-to', () => {
 
   it('a signature listen refuses is not forwarded', async () => {
     const before = target.handled.length;
-    const { cli, origin } = await startListen([
-      '--secret',
-      SECRET,
-      '--forward-to',
-      target.url,
-      '--forward-secret',
-      TARGET_SECRET,
-      '--json',
-    ]);
+    const { cli, origin } = await startListen([...forwarding(), '--json']);
     const bad = await post(origin, buildTriggerMessage(), { secret: 'forged' });
     expect(bad.status).toBe(401);
     await cli.waitForLine((line) => line.includes('INVALID_SIGNATURE'));

@@ -126,20 +126,15 @@ describe('send-test against a createWebhookReceiver server', () => {
     expect(received[0]?.event.data).toEqual({ message: 'from the CLI' });
   });
 
+  const sendFile = (file: string) =>
+    runCli(['send-test', '--url', url, '--secret', SECRET, '--data', `@${file}`]);
+
   it('--data @file.json reads the payload from a file: a 300 KB body', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'send-test-'));
     try {
       const file = join(dir, 'payload.json');
       writeFileSync(file, JSON.stringify({ message: 'x'.repeat(300_000) }));
-      const result = await runCli([
-        'send-test',
-        '--url',
-        url,
-        '--secret',
-        SECRET,
-        '--data',
-        `@${file}`,
-      ]);
+      const result = await sendFile(file);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/payload V3 · 29\d\.\d KiB/);
       expect(received[0]?.event.data).toEqual({ message: 'x'.repeat(300_000) });
@@ -165,15 +160,7 @@ describe('send-test against a createWebhookReceiver server', () => {
         [join(dir, 'list.json'), `--data @${join(dir, 'list.json')} must be a JSON object.`],
       ];
       for (const [file, message] of cases) {
-        const result = await runCli([
-          'send-test',
-          '--url',
-          url,
-          '--secret',
-          SECRET,
-          '--data',
-          `@${file}`,
-        ]);
+        const result = await sendFile(file);
         expect(result.code).toBe(2);
         expect(result.stderr.split('\n')[0]).toBe(`error: ${message}`);
       }

@@ -205,6 +205,25 @@ describe('listen --forward-to', () => {
     );
   });
 
+  it('a forward secret that cannot sign in its format: exit 2 at start-up', async () => {
+    const result = await runCli([
+      'listen',
+      '--port',
+      '0',
+      '--secret',
+      SECRET,
+      '--forward-to',
+      'http://127.0.0.1:1/webhooks/composio',
+      '--forward-secret',
+      'not base64!',
+      '--forward-secret-format',
+      'standard',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is not a Standard Webhooks secret');
+    expect(result.stdout).toBe('');
+  });
+
   it.each([
     [['--forward-secret', 's'], '--forward-secret only applies with --forward-to <url>.'],
     [['--forward-timeout', '5'], '--forward-timeout only applies with --forward-to <url>.'],

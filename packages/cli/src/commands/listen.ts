@@ -15,6 +15,7 @@ import {
   urlValue,
 } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
+import { signDelivery } from '../http.js';
 import { type Answer, createListener, type ListenRecord } from '../listener.js';
 import { openRecorder, type Recorder } from '../recording.js';
 import { secretFormatOption, secretOption } from '../secret-options.js';
@@ -92,6 +93,10 @@ Options:
           };
     if (forward?.secret === '') {
       throw new UsageError('--forward-secret is empty: give the target app’s secret.', command);
+    }
+    // A secret that cannot sign (e.g. not whsec_ + base64 in the standard format) fails now.
+    if (forward) {
+      await signDelivery({ body: '{}', ...forward, via: 'listen --forward-to' });
     }
     const recordPath = stringValue(values, 'record');
     const recorder = recordPath === undefined ? undefined : openRecorder(recordPath, command);

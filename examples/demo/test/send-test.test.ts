@@ -3,77 +3,27 @@
  * answered 200 and runs the right handler; a server with another secret answers 401 and the CLI
  * says why.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../../../packages/cli/test/helpers.js';
-import { createApp as createExpressApp } from '../../express/src/app.js';
-import { createApp as createKoaApp } from '../../koa/src/app.js';
-import { createApp as createNestApp } from '../../nest/src/app.js';
+import { runCli } from '../../../packages/cli/test/helpers.js';
+import {
+  EXAMPLE_NAMES,
+  type Example,
+  exampleNamed,
+  type HandledRecord,
+  startExamples,
+} from './examples.js';
 
 const SECRET = 'send-test-example-secret';
 
-interface HandledRecord {
-  handler: string;
-  id: string;
-  type: string;
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/composio`);
-    });
-  });
-}
-
-interface Example {
-  name: string;
-  url: string;
-  close(): Promise<void>;
-}
-
 const handled: HandledRecord[] = [];
-const onHandled = (record: HandledRecord) => {
-  handled.push(record);
-};
-const examples: Example[] = [];
-const quiet = { log: console.log, warn: console.warn };
+let examples: Example[] = [];
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  if (!existsSync(BIN)) {
-    throw new Error(`${BIN} is missing: build the CLI first (pnpm build).`);
-  }
-  console.log = () => {};
-  console.warn = () => {};
-  for (const [name, app] of [
-    ['express', createExpressApp({ secret: SECRET, onHandled })],
-    ['koa', createKoaApp({ secret: SECRET, onHandled }).callback()],
-  ] as const) {
-    const server = createServer(app);
-    examples.push({
-      name,
-      url: await listen(server),
-      close: () => new Promise((resolve) => server.close(() => resolve())),
-    });
-  }
-  for (const platform of ['express', 'fastify'] as const) {
-    const app = await createNestApp({ secret: SECRET, onHandled, platform, logger: false });
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    examples.push({
-      name: `nest-${platform}`,
-      url: `http://127.0.0.1:${port}/webhooks/composio`,
-      close: () => app.close(),
-    });
-  }
+  ({ examples, stop } = await startExamples(SECRET, (record) => handled.push(record)));
 });
 
-afterAll(async () => {
-  Object.assign(console, quiet);
-  await Promise.all(examples.map((example) => example.close()));
-});
+afterAll(() => stop());
 
 const kinds = [
   { args: ['--event', 'trigger-message'], handlers: ['githubCommit', 'triggerMessage'] },
@@ -93,43 +43,40 @@ const kinds = [
   { args: ['--event', 'trigger-disabled'], handlers: ['triggerDisabled'] },
 ];
 
-describe.each(['express', 'koa', 'nest-express', 'nest-fastify'])(
-  'send-test → %s example',
-  (name) => {
-    const urlOf = () => (examples.find((example) => example.name === name) as Example).url;
+describe.each(EXAMPLE_NAMES)('send-test → %s example', (name) => {
+  const urlOf = () => exampleNamed(examples, name).url;
 
-    it.each(kinds)('$args: 200 and the right handler ran', async ({ args, handlers }) => {
-      const before = handled.length;
-      const result = await runCli([
-        'send-test',
-        '--url',
-        urlOf(),
-        '--secret',
-        SECRET,
-        '--json',
-        ...args,
-      ]);
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-      const report = JSON.parse(result.stdout) as { status: number; webhookId: string };
-      expect(report.status).toBe(200);
-      const ran = handled.slice(before).filter((record) => record.id === report.webhookId);
-      expect(ran.map((record) => record.handler).sort()).toEqual(handlers);
-    });
+  it.each(kinds)('$args: 200 and the right handler ran', async ({ args, handlers }) => {
+    const before = handled.length;
+    const result = await runCli([
+      'send-test',
+      '--url',
+      urlOf(),
+      '--secret',
+      SECRET,
+      '--json',
+      ...args,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { status: number; webhookId: string };
+    expect(report.status).toBe(200);
+    const ran = handled.slice(before).filter((record) => record.id === report.webhookId);
+    expect(ran.map((record) => record.handler).sort()).toEqual(handlers);
+  });
 
-    it('another secret: 401, exit 1, and the hint', async () => {
-      const before = handled.length;
-      const result = await runCli([
-        'send-test',
-        '--url',
-        urlOf(),
-        '--secret',
-        'not-the-server-secret',
-      ]);
-      expect(result.code).toBe(1);
-      expect(result.stdout).toContain('401');
-      expect(result.stdout).toContain('wrong secret or clock skew?');
-      expect(handled.length).toBe(before);
-    });
-  },
-);
+  it('another secret: 401, exit 1, and the hint', async () => {
+    const before = handled.length;
+    const result = await runCli([
+      'send-test',
+      '--url',
+      urlOf(),
+      '--secret',
+      'not-the-server-secret',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('401');
+    expect(result.stdout).toContain('wrong secret or clock skew?');
+    expect(handled.length).toBe(before);
+  });
+});

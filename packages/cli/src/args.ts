@@ -3,6 +3,7 @@
  * strict checking of each command's own options.
  */
 import { parseArgs } from 'node:util';
+import { didYouMean } from './suggest.js';
 
 export type OptionSpec = {
   type: 'string' | 'boolean';
@@ -22,6 +23,9 @@ export class UsageError extends Error {
     this.command = command;
   }
 }
+
+/** Options of the API client, accepted everywhere but listed only by commands that call the API. */
+export const API_OPTIONS = ['api-key', 'base-url'] as const;
 
 export const GLOBAL_OPTIONS = {
   'api-key': { type: 'string' },
@@ -65,6 +69,8 @@ export function parseCommandArgs(
   args: readonly string[],
   options: OptionSpecs,
   command: string,
+  /** Option names worth suggesting for a typo (those the command lists). */
+  known: readonly string[] = [...Object.keys(GLOBAL_OPTIONS), ...Object.keys(options)],
 ): { values: ParsedValues; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
@@ -75,10 +81,15 @@ export function parseCommandArgs(
     });
     return { values: values as ParsedValues, positionals };
   } catch (error) {
-    throw new UsageError(
-      error instanceof Error ? cleanParseError(error.message) : String(error),
-      command,
-    );
+    const text = error instanceof Error ? error.message : String(error);
+    const unknown = /^Unknown option '(--?[^'=]+)/.exec(text)?.[1];
+    if (unknown !== undefined) {
+      const hint = unknown.startsWith('--')
+        ? didYouMean(unknown.slice(2), known, (name) => `--${name}`)
+        : '';
+      throw new UsageError(`Unknown option ${unknown} for ${command}.${hint}`, command);
+    }
+    throw new UsageError(cleanParseError(text), command);
   }
 }
 
@@ -153,4 +164,24 @@ export function expectPositionals(
       command,
     );
   }
+}
+
+/** An http(s) URL option, if given. */
+export function urlValue(values: ParsedValues, name: string, command: string): string | undefined {
+  const url = stringValue(values, name);
+  if (url !== undefined && !/^https?:\/\/\S+$/i.test(url))
+    throw new UsageError(`--${name} must be an http(s) URL, got "${url}".`, command);
+  return url;
+}
+
+/** A required http(s) URL option; `missing` says what it is for. */
+export function requiredUrl(
+  values: ParsedValues,
+  name: string,
+  command: string,
+  missing: string,
+): string {
+  const url = urlValue(values, name, command);
+  if (url === undefined) throw new UsageError(missing, command);
+  return url;
 }

@@ -29,6 +29,8 @@ export interface Command {
   /** Help text after the summary line: usage, options, examples. */
   help: string;
   options: OptionSpecs;
+  /** Calls the Composio API: its help lists --api-key and --base-url. */
+  usesApi?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }
 

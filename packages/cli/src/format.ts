@@ -2,9 +2,10 @@
  * Human-readable rendering of API objects. `--json` output does not pass through here.
  */
 import type { EventTypeInfo, Subscription } from '@composio-webhooks/client';
+import { SECRET_ENV_VAR } from '@composio-webhooks/core';
 import type { Style } from './output.js';
 
-export const SECRET_ENV_VAR = 'COMPOSIO_WEBHOOK_SECRET';
+export { SECRET_ENV_VAR };
 
 /** Short names accepted wherever an event type is expected (and by send-test --event). */
 export const EVENT_ALIASES: Readonly<Record<string, string>> = Object.freeze({
@@ -80,5 +81,24 @@ export function formatEventTypes(types: EventTypeInfo[], style: Style): string[]
 }
 
 export function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** How many answers had each status (`null`: no answer), e.g. `{ "200": 2, "401": 1 }`. */
+export function countStatuses(statuses: ReadonlyArray<number | null>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const status of statuses) {
+    const key = status === null ? 'none' : String(status);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** `2 × 200, 1 × 401, 1 × no answer`. */
+export function describeCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([status, n]) => `${n} × ${status === 'none' ? 'no answer' : status}`)
+    .join(', ');
 }

@@ -10,9 +10,18 @@ import {
   isComposioClientError,
 } from '@composio-webhooks/client';
 import { isWebhookError } from '@composio-webhooks/core';
-import { flag, parseCommandArgs, splitCommandWords, UsageError } from './args.js';
+import {
+  API_OPTIONS,
+  flag,
+  GLOBAL_OPTIONS,
+  parseCommandArgs,
+  splitCommandWords,
+  UsageError,
+} from './args.js';
+import { doctorCommand } from './commands/doctor.js';
 import { generateTypesCommand, generateValidatorsCommand } from './commands/generate.js';
 import { listenCommand } from './commands/listen.js';
+import { replayCommand } from './commands/replay.js';
 import { sendTestCommand } from './commands/send-test.js';
 import { eventTypesCommand, getCommand, listCommand } from './commands/subscription-read.js';
 import {
@@ -22,11 +31,14 @@ import {
   updateCommand,
 } from './commands/subscription-write.js';
 import { CliError, type Command, createClientFactory } from './context.js';
+import { BIN, commandHelp, groupHelp, groupMembers, rootHelp as rootHelpOf } from './help.js';
 import { type CliIo, Output } from './output.js';
+import { didYouMean } from './suggest.js';
 import { CLI_VERSION } from './version.js';
 
-export const BIN = 'composio-webhooks';
+export { BIN } from './help.js';
 
+/** Every command, in the order the root help lists them. Add new commands here. */
 export const COMMANDS: readonly Command[] = [
   getCommand,
   listCommand,
@@ -37,92 +49,97 @@ export const COMMANDS: readonly Command[] = [
   eventTypesCommand,
   sendTestCommand,
   listenCommand,
+  replayCommand,
+  doctorCommand,
   generateTypesCommand,
   generateValidatorsCommand,
 ];
 
-const GLOBAL_HELP = `Global options:
-  --api-key <key>     Composio project API key (default: $COMPOSIO_API_KEY)
-  --base-url <url>    API base URL (default: $COMPOSIO_BASE_URL, else https://backend.composio.dev/api/v3.1)
-  --json              machine-readable output on stdout (errors as JSON on stderr)
-  --no-color          no colours (also: NO_COLOR=1; colours are off when output is not a terminal)
-  -h, --help          help for a command
-  -v, --version       print the version`;
-
 export function rootHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `${BIN} ${CLI_VERSION} — manage Composio webhook subscriptions and test your receiver.
-
-Usage: ${BIN} <command> [options]
-
-Commands:
-${lines.join('\n')}
-
-${GLOBAL_HELP}
-
-Exit codes: 0 success, 1 failure (API error, unreachable, endpoint rejected the event), 2 usage.
-Run "${BIN} <command> --help" for the options of a command.`;
+  return rootHelpOf(COMMANDS);
 }
 
-function commandHelp(command: Command): string {
-  return `${BIN} ${command.name} — ${command.summary}\n\n${command.help}\n\n${GLOBAL_HELP}`;
+/** The longest command name made of the leading words (`subscription set`, `listen`). */
+function findCommand(words: readonly string[]): { command: Command | undefined; used: number } {
+  for (let used = Math.min(words.length, 3); used > 0; used--) {
+    const name = words.slice(0, used).join(' ');
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command) return { command, used };
+  }
+  return { command: undefined, used: 0 };
 }
 
-function findCommand(words: string[]): { command: Command | undefined; used: number } {
-  const two = COMMANDS.find((c) => c.name === words.slice(0, 2).join(' '));
-  if (two && words.length >= 2) return { command: two, used: 2 };
-  const one = COMMANDS.find((c) => c.name === words[0]);
-  return { command: one, used: one ? 1 : 0 };
+/** What may come first on the line: commands, groups (`subscription`) and `help`. */
+function firstWords(): string[] {
+  return [...new Set([...COMMANDS.map((c) => c.name.split(' ')[0] ?? c.name), 'help'])];
+}
+
+function isGroup(word: string | undefined): boolean {
+  return word !== undefined && groupMembers(COMMANDS, word).length > 0;
+}
+
+/** The usage error for command words that name no command, with the nearest one. */
+function unknownCommand(words: readonly string[]): UsageError {
+  const [first = '', second] = words;
+  if (isGroup(first)) {
+    const names = groupMembers(COMMANDS, first).map((c) => c.name.slice(first.length + 1));
+    const list = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+    const what = second === undefined ? '' : ` "${second}"`;
+    const hint = second === undefined ? '' : didYouMean(second, names);
+    return new UsageError(`Unknown ${first} command${what}: use ${list}.${hint}`, first);
+  }
+  return new UsageError(`Unknown command "${first}".${didYouMean(first, firstWords())}`);
+}
+
+/** `help [command words]`: the text to print, or why there is none. */
+function helpFor(words: readonly string[]): string | UsageError {
+  if (words.length === 0) return rootHelp();
+  const { command, used } = findCommand(words);
+  if (command && used === words.length) return commandHelp(command);
+  if (words.length === 1 && isGroup(words[0])) return groupHelp(COMMANDS, words[0] ?? '');
+  return unknownCommand(words);
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const { words, rest } = splitCommandWords(argv, 2);
-  const { command, used } = findCommand(words);
-  const args = [...words.slice(used), ...rest];
+  const { words, rest } = splitCommandWords(argv, 3);
   const bootstrap = new Output(io, {
     json: argv.includes('--json'),
     noColor: argv.includes('--no-color'),
   });
+  const print = (text: string | UsageError): number => {
+    if (text instanceof UsageError) return reportError(bootstrap, text);
+    io.stdout.write(`${text}\n`);
+    return 0;
+  };
 
+  if (words[0] === 'help') {
+    return print(helpFor([...words.slice(1), ...rest.filter((arg) => !arg.startsWith('-'))]));
+  }
+  const { command, used } = findCommand(words);
   if (!command) {
     if (words.length === 0 && (argv.includes('--version') || argv.includes('-v'))) {
-      io.stdout.write(`${CLI_VERSION}\n`);
-      return 0;
+      return print(CLI_VERSION);
     }
-    if (words.length === 0 && (argv.includes('--help') || argv.includes('-h'))) {
-      io.stdout.write(`${rootHelp()}\n`);
-      return 0;
-    }
-    if (
-      words[0] === 'subscription' &&
-      words.length === 1 &&
-      (argv.includes('--help') || argv.includes('-h'))
-    ) {
-      io.stdout.write(`${rootHelp()}\n`);
-      return 0;
-    }
-    const what =
-      words.length === 0
-        ? 'No command given.'
-        : words[0] === 'subscription'
-          ? `Unknown subscription command${words[1] ? ` "${words[1]}"` : ''}: use get, list, set, update, delete or rotate-secret.`
-          : `Unknown command "${words[0]}".`;
-    return reportError(bootstrap, new UsageError(what));
+    // Nothing to run (no command, or a group alone as in `subscription --help`): the help.
+    if (words.length === 0) return print(rootHelp());
+    if (words.length === 1 && isGroup(words[0])) return print(groupHelp(COMMANDS, words[0] ?? ''));
+    return reportError(bootstrap, unknownCommand(words));
   }
 
+  const args = [...words.slice(used), ...rest];
   let out = bootstrap;
   try {
-    const { values, positionals } = parseCommandArgs(args, command.options, command.name);
+    // Options worth suggesting for a typo: those the command's help lists.
+    const known = [
+      ...Object.keys(GLOBAL_OPTIONS).filter(
+        (name) => command.usesApi === true || !(API_OPTIONS as readonly string[]).includes(name),
+      ),
+      ...Object.keys(command.options),
+    ];
+    const { values, positionals } = parseCommandArgs(args, command.options, command.name, known);
     out = new Output(io, { json: flag(values, 'json'), noColor: flag(values, 'no-color') });
-    if (flag(values, 'help')) {
-      io.stdout.write(`${commandHelp(command)}\n`);
-      return 0;
-    }
-    if (flag(values, 'version')) {
-      io.stdout.write(`${CLI_VERSION}\n`);
-      return 0;
-    }
+    if (flag(values, 'help')) return print(commandHelp(command));
+    if (flag(values, 'version')) return print(CLI_VERSION);
     return await command.run({
       io,
       out,

@@ -122,6 +122,7 @@ export class Output {
     return {
       update(next) {
         label = next;
+        draw();
       },
       stop() {
         clearInterval(timer);

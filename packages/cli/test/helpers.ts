@@ -2,7 +2,10 @@
  * Runs the real `composio-webhooks` binary as a child process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -25,25 +28,7 @@ export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<CliResult> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: childEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout, stderr, durationMs: performance.now() - started }),
-    );
-  });
+  return run(process.execPath, [BIN, ...args], env);
 }
 
 export interface RunningCli {
@@ -120,6 +105,28 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   };
 }
 
+/** Starts `listen --port 0 …` and waits for the line that says where it listens. */
+export async function startListenCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ cli: RunningCli; origin: string }> {
+  const cli = startCli(['listen', '--port', '0', ...args], env);
+  try {
+    const first = await cli.waitForLine((line) => line.includes('http://127.0.0.1:'));
+    return { cli, origin: /http:\/\/127\.0\.0\.1:\d+/.exec(first)?.[0] ?? '' };
+  } catch (error) {
+    await cli.stop();
+    throw error;
+  }
+}
+
+/** The request lines `listen --json` printed so far. */
+export function listenRecords(cli: RunningCli): Record<string, unknown>[] {
+  return cli.lines
+    .filter((line) => line.startsWith('{"time"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 /** A port nothing listens on (bound, then released). */
 export function closedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -131,4 +138,64 @@ export function closedPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Compiles a TypeScript snippet printed by the CLI under the repository's strict settings, as an
+ * ES module beside this package (so `@composio-webhooks/*` resolve), then runs it with `env`.
+ * `tsc` is the compiler's output: empty when it compiled cleanly.
+ */
+export async function compileAndRun(
+  source: string,
+  env: Record<string, string>,
+): Promise<{ tsc: string; code: number | null; stderr: string }> {
+  const dir = mkdtempSync(join(PACKAGE_DIR, '.snippet-'));
+  try {
+    writeFileSync(join(dir, 'snippet.mts'), source);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: '../../../tsconfig.base.json',
+        compilerOptions: { outDir: 'out', declaration: false, sourceMap: false },
+        files: ['snippet.mts'],
+      }),
+    );
+    const tsc = await run(process.execPath, [TSC, '-p', dir], {});
+    if (tsc.code !== 0) return { tsc: tsc.stdout + tsc.stderr, code: null, stderr: '' };
+    const result = await run(process.execPath, [join(dir, 'out', 'snippet.mjs')], env);
+    return { tsc: '', code: result.code, stderr: result.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<CliResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code, stdout, stderr, durationMs: performance.now() - started }),
+    );
+  });
+}
+
+/** For tests outside this package: they need the built binary (`pnpm build`). */
+export function assertBuilt(): void {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm build).`);
 }

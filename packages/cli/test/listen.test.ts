@@ -4,7 +4,7 @@
  */
 import { buildTriggerMessage, signWebhook } from '@composio-webhooks/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningCli, runCli, startCli } from './helpers.js';
+import { type RunningCli, listenRecords as records, runCli, startListenCli } from './helpers.js';
 
 const SECRET = 'listen-test-secret';
 const OLD_SECRET = 'listen-test-old-secret';
@@ -14,18 +14,11 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((cli) => cli.stop()));
 });
 
-async function startListen(args: string[], env: Record<string, string> = {}) {
-  const cli = startCli(['listen', '--port', '0', ...args], env);
-  running.push(cli);
-  const first = await cli.waitForLine((line) => line.includes('http://127.0.0.1:'));
-  const origin = /http:\/\/127\.0\.0\.1:\d+/.exec(first)?.[0] ?? '';
-  return { cli, origin };
-}
-
-const records = (cli: RunningCli) =>
-  cli.lines
-    .filter((line) => line.startsWith('{"time"'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const startListen = async (args: string[], env: Record<string, string> = {}) => {
+  const started = await startListenCli(args, env);
+  running.push(started.cli);
+  return started;
+};
 
 describe('listen --json', () => {
   it('prints a verified delivery and the exact reason of each rejection', async () => {

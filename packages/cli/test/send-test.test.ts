@@ -2,16 +2,18 @@
  * `send-test` (the real binary) against a real receiver made with core's createWebhookReceiver,
  * and against stub servers that answer each status an adapter can answer with.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type ComposioEvent,
-  createWebhookReceiver,
   createWebhookRouter,
   type WebhookDelivery,
 } from '@composio-webhooks/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort, runCli } from './helpers.js';
+import { serve, startReceiverServer } from './servers.js';
 
 const SECRET = 'whsec-test-secret-for-send-test';
 
@@ -21,22 +23,10 @@ interface Received {
   delivery: WebhookDelivery;
 }
 
-let server: Server;
+let closeServer: () => Promise<void>;
 let url: string;
 let received: Received[] = [];
 let failNext = false;
-
-function listen(
-  handler: Parameters<typeof createServer>[1],
-): Promise<{ server: Server; origin: string }> {
-  const s = createServer(handler);
-  return new Promise((resolve) =>
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      resolve({ server: s, origin: `http://127.0.0.1:${port}` });
-    }),
-  );
-}
 
 beforeAll(async () => {
   const router = createWebhookRouter()
@@ -56,27 +46,11 @@ beforeAll(async () => {
     .on('composio.trigger.disabled', (event, delivery) => {
       received.push({ handler: 'on(trigger.disabled)', event, delivery });
     });
-  const receiver = createWebhookReceiver({ secret: SECRET, router, logger: false });
-  const started = await listen((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
-      if (req.url !== '/webhooks/composio') {
-        res.writeHead(404).end();
-        return;
-      }
-      const answer = await receiver.receive({
-        body: new Uint8Array(Buffer.concat(chunks)),
-        headers: req.headers,
-      });
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      res.end(JSON.stringify(answer.body));
-    });
-  });
-  server = started.server;
-  url = `${started.origin}/webhooks/composio`;
+  const started = await startReceiverServer({ secret: SECRET, router });
+  closeServer = started.close;
+  url = started.url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => closeServer());
 beforeEach(() => {
   received = [];
 });
@@ -150,6 +124,50 @@ describe('send-test against a createWebhookReceiver server', () => {
     ]);
     expect(result.code).toBe(0);
     expect(received[0]?.event.data).toEqual({ message: 'from the CLI' });
+  });
+
+  const sendFile = (file: string) =>
+    runCli(['send-test', '--url', url, '--secret', SECRET, '--data', `@${file}`]);
+
+  it('--data @file.json reads the payload from a file: a 300 KB body', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'send-test-'));
+    try {
+      const file = join(dir, 'payload.json');
+      writeFileSync(file, JSON.stringify({ message: 'x'.repeat(300_000) }));
+      const result = await sendFile(file);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/payload V3 · 29\d\.\d KiB/);
+      expect(received[0]?.event.data).toEqual({ message: 'x'.repeat(300_000) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--data @file: a missing file or one that is not a JSON object → exit 2, nothing sent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'send-test-'));
+    try {
+      writeFileSync(join(dir, 'text.json'), 'hello');
+      writeFileSync(join(dir, 'list.json'), '[1, 2]');
+      const cases: Array<[string, string]> = [
+        [
+          join(dir, 'missing.json'),
+          `--data @${join(dir, 'missing.json')}: cannot read ${join(dir, 'missing.json')} (ENOENT).`,
+        ],
+        [
+          join(dir, 'text.json'),
+          `--data @${join(dir, 'text.json')}: the file is not JSON; it must hold a JSON object.`,
+        ],
+        [join(dir, 'list.json'), `--data @${join(dir, 'list.json')} must be a JSON object.`],
+      ];
+      for (const [file, message] of cases) {
+        const result = await sendFile(file);
+        expect(result.code).toBe(2);
+        expect(result.stderr.split('\n')[0]).toBe(`error: ${message}`);
+      }
+      expect(received).toHaveLength(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('another secret: 401, exit 1, with the "wrong secret or clock skew?" hint', async () => {
@@ -237,7 +255,7 @@ describe('send-test explains every status an adapter answers with', () => {
   let origin: string;
   beforeAll(async () => {
     // Answers /<status>/<code> with that status and an adapter-shaped error body.
-    const started = await listen((req, res) => {
+    const started = await serve((req, res) => {
       req.resume();
       const [, status, code] = (req.url ?? '').split('/');
       res.writeHead(Number(status), { 'content-type': 'application/json' });
@@ -284,6 +302,10 @@ describe('send-test usage and connection errors', () => {
       /--event must be one of trigger-message, connection-expired, trigger-disabled/,
     ],
     [['--data', '[1]'], /--data must be a JSON object/],
+    [
+      ['--data', '{oops'],
+      /--data must be a JSON object, e\.g\. --data '\{"message":"hi"\}', or @file\.json\./,
+    ],
   ])('%j → exit 2', async (args, message) => {
     const result = await runCli(['send-test', '--url', url, '--secret', SECRET, ...args]);
     expect(result.code).toBe(2);

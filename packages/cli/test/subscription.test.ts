@@ -1,13 +1,15 @@
 /**
  * The real binary against the local fake of the Webhook Subscriptions API.
  */
+
+import { readFileSync } from 'node:fs';
 import {
   createFakeSubscriptionsApi,
   type FakeSubscriptionsApi,
 } from '@composio-webhooks/client/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
-import { runCli } from './helpers.js';
+import { compileAndRun, runCli } from './helpers.js';
 
 let api: FakeSubscriptionsApi;
 let keyCounter = 0;
@@ -54,10 +56,9 @@ describe('help, version and usage errors (exit 2)', () => {
   });
 
   it.each([
-    [[], /No command given/],
     [['frobnicate'], /Unknown command "frobnicate"/],
     [['subscription', 'lst'], /Unknown subscription command "lst"/],
-    [['subscription', 'list', '--bogus'], /Unknown option '--bogus'/],
+    [['subscription', 'list', '--bogus'], /Unknown option --bogus for subscription list\./],
     [['subscription', 'list', '--limit', 'ten'], /--limit must be an integer/],
     [['subscription', 'set'], /needs --url/],
     [['subscription', 'set', '--url', 'localhost:3000'], /--url must be an http\(s\) URL/],
@@ -288,7 +289,36 @@ describe('subscription commands', () => {
     expect(json.secret).toBe(api.subscriptions(key)[0]?.secret);
     expect(json.secret).not.toBe(fresh);
     expect(json.env).toBe(`COMPOSIO_WEBHOOK_SECRET=${json.secret}`);
+    // The human output prints the same snippet as --json, indented.
+    const printed = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('    ') || line === '')
+      .map((line) => line.slice(4))
+      .join('\n')
+      .trim();
+    expect(printed).toBe(json.rotationSnippet);
   });
+
+  it('the rotation snippet compiles under strict TypeScript; a missing _OLD secret is named', async () => {
+    await cli('subscription', 'set', '--url', hook);
+    const { rotationSnippet } = JSON.parse(
+      (await cli('subscription', 'rotate-secret', '--yes', '--json')).stdout,
+    ) as { rotationSnippet: string };
+    // The README shows the same snippet.
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`\`\`\`ts\n${rotationSnippet}\n\`\`\``);
+    const run = await compileAndRun(rotationSnippet, { COMPOSIO_WEBHOOK_SECRET: 'new-secret' });
+    expect(run.tsc).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'COMPOSIO_WEBHOOK_SECRET_OLD is not set: during a secret rotation, set it on every server.',
+    );
+    const both = await compileAndRun(rotationSnippet, {
+      COMPOSIO_WEBHOOK_SECRET: 'new-secret',
+      COMPOSIO_WEBHOOK_SECRET_OLD: 'old-secret',
+    });
+    expect(both).toMatchObject({ tsc: '', code: 0, stderr: '' });
+  }, 60_000);
 
   it('event-types: a table, or JSON', async () => {
     const human = await cli('event-types');

@@ -54,6 +54,7 @@ The trigger types API lives at https://backend.composio.dev/api/v3 (the default 
 
 export const generateTypesCommand: Command = {
   name: 'generate types',
+  usesApi: true,
   summary:
     'Write TypeScript types of trigger data (augments TriggerPayloads) from Composio’s schemas.',
   help: `Usage: composio-webhooks generate types --toolkits github,gmail [--trigger SLUG …] [--toolkit-versions …] [--from-file <answers.json> …] --out src/composio-triggers.d.ts
@@ -76,6 +77,7 @@ ${SOURCE_HELP}`,
 
 export const generateValidatorsCommand: Command = {
   name: 'generate validators',
+  usesApi: true,
   summary:
     'Write precompiled validators of trigger data for the receiver’s triggerValidators option.',
   help: `Usage: composio-webhooks generate validators --toolkits github,gmail [--trigger SLUG …] [--from-file <answers.json> …] --out src/composio-validators.js [--format esm|cjs]

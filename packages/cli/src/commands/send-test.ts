@@ -2,19 +2,27 @@
  * `send-test`: builds a realistic event with core's testing builders, signs it the way Composio
  * does and POSTs it to a local server, then says what the answer means.
  */
+import { readFileSync } from 'node:fs';
 import {
   buildConnectionExpired,
   buildTriggerDisabled,
   buildTriggerMessage,
   buildV1TriggerPayload,
   buildV2TriggerPayload,
-  signWebhook,
 } from '@composio-webhooks/core/testing';
-import { choiceValue, expectPositionals, integerValue, stringValue, UsageError } from '../args.js';
-import { CliError, type Command, type CommandContext, withSpinner } from '../context.js';
-import { explainStatus, readReceiverBody } from '../explain.js';
+import {
+  choiceValue,
+  expectPositionals,
+  integerValue,
+  requiredUrl,
+  stringValue,
+  UsageError,
+} from '../args.js';
+import { type Command, type CommandContext, withSpinner } from '../context.js';
+import { explainStatus } from '../explain.js';
 import { formatBytes, labelled, SECRET_ENV_VAR } from '../format.js';
-import { CLI_VERSION } from '../version.js';
+import { post, signDelivery } from '../http.js';
+import { secretOption } from '../secret-options.js';
 
 const EVENTS = ['trigger-message', 'connection-expired', 'trigger-disabled'] as const;
 type TestEvent = (typeof EVENTS)[number];
@@ -26,7 +34,7 @@ export const sendTestCommand: Command = {
   summary: 'Send a signed, realistic test event to your endpoint and explain the answer.',
   help: `Usage: composio-webhooks send-test --url <url> [--event <type>] [--slug <TRIGGER_SLUG>]
          [--payload-version V1|V2|V3] [--secret <secret>] [--secret-format raw|standard]
-         [--data <json>] [--id <msg_id>] [--timestamp <unix-seconds>] [--timeout <ms>] [--json]
+         [--data <json>|@file.json] [--id <msg_id>] [--timestamp <unix-seconds>] [--timeout <ms>] [--json]
 
 Tests your handler without Composio: the event is built like Composio's, signed with your secret
 (--secret, else ${SECRET_ENV_VAR}) and POSTed to --url. Exit code 0 when the endpoint answers 2xx.
@@ -38,7 +46,8 @@ Options:
   --payload-version <v>    V3 (default); V1 or V2 for legacy trigger-message payloads
   --secret <secret>        default: $${SECRET_ENV_VAR}
   --secret-format <f>      raw (default, Composio's) or standard (whsec_ + base64)
-  --data <json>            the trigger's payload (trigger-message) or fields to override
+  --data <json>|@<file>    the trigger's payload (trigger-message) or fields to override;
+                           @file.json reads it from a file (for bodies too large for a command line)
   --id <msg_id>            webhook-id to send (repeat one to test deduplication)
   --timestamp <seconds>    webhook-timestamp to sign with (test clock skew); default now
   --timeout <ms>           default 10000`,
@@ -57,11 +66,12 @@ Options:
   async run(ctx) {
     const { values, command, out } = ctx;
     expectPositionals(ctx.positionals, command, { max: 0, names: '' });
-    const url = stringValue(values, 'url');
-    if (url === undefined)
-      throw new UsageError('send-test needs --url <your webhook endpoint>.', command);
-    if (!/^https?:\/\/\S+$/i.test(url))
-      throw new UsageError(`--url must be an http(s) URL, got "${url}".`, command);
+    const url = requiredUrl(
+      values,
+      'url',
+      command,
+      'send-test needs --url <your webhook endpoint>.',
+    );
     const event = choiceValue(values, 'event', EVENTS, command) ?? 'trigger-message';
     const version = choiceValue(values, 'payload-version', VERSIONS, command) ?? 'V3';
     if (version !== 'V3' && event !== 'trigger-message') {
@@ -70,29 +80,23 @@ Options:
         command,
       );
     }
-    const secretFormat =
-      choiceValue(values, 'secret-format', ['raw', 'standard'] as const, command) ?? 'raw';
-    const flagSecret = stringValue(values, 'secret');
-    const secret = flagSecret ?? ctx.io.env[SECRET_ENV_VAR];
-    if (secret === undefined || secret === '') {
-      throw new UsageError(
-        `No webhook secret: pass --secret <secret> or set ${SECRET_ENV_VAR}.`,
-        command,
-      );
-    }
-    const secretSource = flagSecret !== undefined ? '--secret' : `$${SECRET_ENV_VAR}`;
+    const { secrets, source: secretSource, format: secretFormat } = secretOption(ctx);
+    const secret = secrets[0] ?? '';
     const timestamp = integerValue(values, 'timestamp', command, { min: 0 });
     const timeoutMs = integerValue(values, 'timeout', command, { min: 1 }) ?? 10_000;
     const id = stringValue(values, 'id');
     const slug = stringValue(values, 'slug');
     const payload = buildPayload(event, version, slug, readData(ctx));
 
-    const signed = await signWebhook({ payload, secret, secretFormat, id, timestamp });
-    const headers = {
-      ...signed.headers,
-      'x-composio-delivery-attempt': '1',
-      'user-agent': `composio-webhooks-cli/${CLI_VERSION} (send-test)`,
-    };
+    const signed = await signDelivery({
+      body: JSON.stringify(payload),
+      secret,
+      secretFormat,
+      id,
+      timestamp,
+      via: 'send-test',
+    });
+    const headers = signed.headers;
     const type = eventTypeOf(payload);
     const described = `${type}${slugOf(event, version, slug)} · payload ${version} · ${formatBytes(Buffer.byteLength(signed.body))}`;
     if (!out.json) {
@@ -109,32 +113,16 @@ Options:
       }
     }
 
-    const started = performance.now();
-    let response: Response;
-    let text: string;
-    try {
-      ({ response, text } = await withSpinner(out, `POST ${url}`, async () => {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers,
-          body: signed.body,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        return { response: res, text: await res.text() };
-      }));
-    } catch (error) {
-      throw connectionError(url, error, timeoutMs);
-    }
-    const durationMs = Math.round(performance.now() - started);
-    const receiver = readReceiverBody(text);
-    const explanation = explainStatus(response.status, receiver, secretSource);
+    const response = await withSpinner(out, `POST ${url}`, () => post(url, signed, timeoutMs));
+    const { text, durationMs } = response;
+    const explanation = explainStatus(response.status, response, secretSource);
 
     if (out.json) {
       out.data({
         url,
         ok: explanation.ok,
         status: response.status,
-        code: receiver.code ?? null,
+        code: response.code ?? null,
         explanation: explanation.summary,
         hint: explanation.hint || null,
         webhookId: headers['webhook-id'],
@@ -147,31 +135,46 @@ Options:
       const mark = explanation.ok ? out.style.green('✔') : out.style.red('✖');
       const statusText = `${response.status} ${response.statusText}`.trim();
       out.line(
-        `${mark} ${out.style.bold(`← ${statusText}`)}${receiver.code ? ` · ${receiver.code}` : ''} · ${durationMs} ms`,
+        `${mark} ${out.style.bold(`← ${statusText}`)}${response.code ? ` · ${response.code}` : ''} · ${durationMs} ms`,
       );
       out.line(`  ${explanation.summary}`);
       if (explanation.hint) out.line(`  ${out.style.dim(explanation.hint)}`);
-      if (!explanation.ok && receiver.message)
-        out.line(`  ${out.style.dim(`receiver said: ${receiver.message}`)}`);
+      if (!explanation.ok && response.message)
+        out.line(`  ${out.style.dim(`receiver said: ${response.message}`)}`);
     }
     return explanation.ok ? 0 : 1;
   },
 };
 
+/** `--data '<json>'` or `--data @file.json` (a large body cannot pass on the command line). */
 function readData(ctx: CommandContext): Record<string, unknown> | undefined {
   const raw = stringValue(ctx.values, 'data');
   if (raw === undefined) return undefined;
+  let text = raw;
+  let source = '--data';
+  if (raw.startsWith('@')) {
+    const path = raw.slice(1);
+    source = `--data @${path}`;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new UsageError(`${source}: cannot read ${path} (${code}).`, ctx.command);
+    }
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    parsed = JSON.parse(text);
   } catch {
     throw new UsageError(
-      '--data must be a JSON object, e.g. --data \'{"message":"hi"}\'.',
+      raw.startsWith('@')
+        ? `${source}: the file is not JSON; it must hold a JSON object.`
+        : '--data must be a JSON object, e.g. --data \'{"message":"hi"}\', or @file.json.',
       ctx.command,
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError('--data must be a JSON object.', ctx.command);
+    throw new UsageError(`${source} must be a JSON object.`, ctx.command);
   }
   return parsed as Record<string, unknown>;
 }
@@ -207,33 +210,4 @@ function slugOf(event: TestEvent, version: Version, slug: string | undefined): s
   return event === 'trigger-disabled'
     ? ` · trigger ${name}`
     : ` · ${version === 'V2' ? name.toLowerCase() : name}`;
-}
-
-function connectionError(url: string, error: unknown, timeoutMs: number): CliError {
-  if (error instanceof DOMException && error.name === 'TimeoutError') {
-    return new CliError(`No answer from ${url} within ${timeoutMs} ms: is a handler hanging?`, {
-      code: 'TIMEOUT',
-    });
-  }
-  const cause = (error as { cause?: unknown }).cause;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  if (code === 'ECONNREFUSED') {
-    return new CliError(
-      `Nothing is listening at ${url} (ECONNREFUSED): start your server, or check the port.`,
-      {
-        code,
-      },
-    );
-  }
-  const reason =
-    typeof code === 'string'
-      ? code
-      : cause instanceof Error
-        ? cause.message
-        : error instanceof Error
-          ? error.message
-          : String(error);
-  return new CliError(`Could not reach ${url}: ${reason}.`, {
-    code: typeof code === 'string' ? code : 'NETWORK_ERROR',
-  });
 }

@@ -14,6 +14,7 @@ export const getCommand: Command = {
 Options:
   --show-secret   print the signing secret instead of masking it`,
   options: { 'show-secret': { type: 'boolean' } },
+  usesApi: true,
   async run(ctx) {
     expectPositionals(ctx.positionals, ctx.command, { max: 1, names: 'one id' });
     const id = await resolveSubscriptionId(ctx, ctx.positionals[0]);
@@ -45,6 +46,7 @@ Options:
     all: { type: 'boolean' },
     'show-secret': { type: 'boolean' },
   },
+  usesApi: true,
   async run(ctx) {
     expectPositionals(ctx.positionals, ctx.command, { max: 0, names: '' });
     const limit = integerValue(ctx.values, 'limit', ctx.command, { min: 1 });
@@ -100,6 +102,7 @@ export const eventTypesCommand: Command = {
   summary: 'List the event types a subscription can enable.',
   help: 'Usage: composio-webhooks event-types [--json]',
   options: {},
+  usesApi: true,
   async run(ctx) {
     expectPositionals(ctx.positionals, ctx.command, { max: 0, names: '' });
     const types = await withSpinner(ctx.out, 'Fetching event types…', () =>

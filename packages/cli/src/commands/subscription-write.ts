@@ -12,8 +12,8 @@ import {
   flag,
   type ParsedValues,
   stringList,
-  stringValue,
   UsageError,
+  urlValue,
 } from '../args.js';
 import {
   type Command,
@@ -30,6 +30,25 @@ import {
   SECRET_ENV_VAR,
 } from '../format.js';
 
+/**
+ * What `rotate-secret` tells users to deploy: strict-TypeScript-clean, and a missing variable is
+ * named (core alone would only say that secret[1] is not a string).
+ */
+const ROTATION_SNIPPET = `import { createWebhookVerifier } from '@composio-webhooks/core';
+
+function secretFrom(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(\`\${name} is not set: during a secret rotation, set it on every server.\`);
+  }
+  return value;
+}
+
+// New first, then old. The adapters take the same list: composioWebhook({ router, secret }).
+export const verifier = createWebhookVerifier({
+  secret: [secretFrom('${SECRET_ENV_VAR}'), secretFrom('${SECRET_ENV_VAR}_OLD')],
+});`;
+
 const EVENTS_HELP = `  --events <list>            event types, comma-separated or repeated; short names:
                              ${Object.keys(EVENT_ALIASES).join(', ')}`;
 
@@ -41,12 +60,8 @@ const writeOptions = {
 
 function readFields(values: ParsedValues, command: string): UpdateSubscriptionPatch {
   const patch: UpdateSubscriptionPatch = {};
-  const url = stringValue(values, 'url');
-  if (url !== undefined) {
-    if (!/^https?:\/\/\S+$/i.test(url))
-      throw new UsageError(`--url must be an http(s) URL, got "${url}".`, command);
-    patch.webhookUrl = url;
-  }
+  const url = urlValue(values, 'url', command);
+  if (url !== undefined) patch.webhookUrl = url;
   const events = stringList(values, 'events');
   if (events !== undefined) {
     if (events.length === 0)
@@ -99,6 +114,7 @@ Example:
   composio-webhooks subscription set --url https://api.example.com/webhooks/composio \\
     --events trigger-message,connection-expired`,
   options: writeOptions,
+  usesApi: true,
   async run(ctx) {
     expectPositionals(ctx.positionals, ctx.command, { max: 0, names: '' });
     const fields = readFields(ctx.values, ctx.command);
@@ -149,6 +165,7 @@ Options:
 ${EVENTS_HELP}
   --payload-version <v>      V1, V2 or V3`,
   options: writeOptions,
+  usesApi: true,
   async run(ctx) {
     expectPositionals(ctx.positionals, ctx.command, { max: 1, names: 'one id' });
     const patch = readFields(ctx.values, ctx.command);
@@ -183,6 +200,7 @@ export const deleteCommand: Command = {
 Options:
   --yes   confirm (deliveries stop immediately)`,
   options: { yes: { type: 'boolean' } },
+  usesApi: true,
   async run(ctx) {
     expectPositionals(ctx.positionals, ctx.command, { max: 1, names: 'one id' });
     const id = ctx.positionals[0];
@@ -214,6 +232,7 @@ delivery is dropped while the new secret rolls out.
 Options:
   --yes   confirm the rotation`,
   options: { yes: { type: 'boolean' } },
+  usesApi: true,
   async run(ctx) {
     expectPositionals(ctx.positionals, ctx.command, { max: 1, names: 'one id' });
     if (!flag(ctx.values, 'yes')) {
@@ -229,7 +248,7 @@ Options:
     );
     const { out } = ctx;
     if (out.json) {
-      out.data({ ...rotated, env: envLine(rotated.secret) });
+      out.data({ ...rotated, env: envLine(rotated.secret), rotationSnippet: ROTATION_SNIPPET });
       return 0;
     }
     out.line(out.style.green(`Rotated the signing secret of ${rotated.id}.`));
@@ -237,15 +256,19 @@ Options:
     for (const line of [
       'Rotation window: Composio signs every delivery with the new secret from now on, and the old',
       'one stops validating at once. Until your servers run with the new secret, they answer 401 and',
-      'Composio retries. To drop nothing, deploy both secrets now, new first:',
-      '',
-      `  createWebhookVerifier({ secret: [process.env.${SECRET_ENV_VAR}, process.env.${SECRET_ENV_VAR}_OLD] })`,
-      '  // i.e. secret: [new, old] — composioWebhook({ secret: [new, old], ... }) in the adapters',
-      '',
-      'Remove the old secret once deliveries signed with it have drained (after the retry window).',
+      'Composio retries. To drop nothing, deploy both secrets now, new first — secret: [new, old] —',
+      `with the old one in ${SECRET_ENV_VAR}_OLD:`,
     ]) {
-      out.line(line === '' ? line : out.style.dim(line));
+      out.line(out.style.dim(line));
     }
+    out.line();
+    for (const line of ROTATION_SNIPPET.split('\n')) out.line(line === '' ? '' : `    ${line}`);
+    out.line();
+    out.line(
+      out.style.dim(
+        `Remove ${SECRET_ENV_VAR}_OLD once deliveries signed with it have drained (after the retry window).`,
+      ),
+    );
     return 0;
   },
 };

@@ -1,0 +1,56 @@
+/**
+ * `composio-webhooks doctor` (the real binary) against this example as written, on both
+ * platforms — exit 0 — and on the Express platform without `useBodyParser`: Nest's 100 KB JSON
+ * limit, exit 1 and the fix.
+ */
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from '../../../packages/cli/test/helpers.js';
+import { AppModule, createApp } from '../src/app.js';
+
+const SECRET = `whsec_${Buffer.from('example nest doctor key 32 bytes').toString('base64')}`;
+const apps: INestApplication[] = [];
+
+beforeAll(assertBuilt);
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+async function listen(app: INestApplication): Promise<string> {
+  apps.push(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${port}/webhooks/composio`;
+}
+
+describe.each(['express', 'fastify'] as const)('doctor → the Nest example on %s', (platform) => {
+  it('as written: every probe as documented, exit 0', async () => {
+    const url = await listen(await createApp({ secret: SECRET, platform, logger: false }));
+    const result = await runCli(['doctor', '--url', url, '--secret', SECRET]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✔ Everything is as documented (11 probes).');
+  });
+});
+
+describe('doctor → Nest on Express without useBodyParser', () => {
+  it('the 200 KB delivery hits the 100 KB limit: exit 1, NestJS’s limit and the fix', async () => {
+    const app = await NestFactory.create(
+      AppModule.register({ secret: SECRET }),
+      new ExpressAdapter(),
+      { rawBody: true, logger: false },
+    );
+    const url = await listen(app);
+    const result = await runCli(['doctor', '--url', url, '--secret', SECRET]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✖ {2}200 KB body \(195\.\d KiB\) +2xx +413$/m);
+    expect(result.stdout).toContain(
+      '1. NestJS’s 100 KB JSON limit refuses large deliveries (413 before the webhook runs) [body-parser-limit]',
+    );
+    expect(result.stdout).toContain(
+      "Fix: NestJS on Express: add app.useBodyParser('json', { limit: '1mb' }) right after NestFactory.create(AppModule, { rawBody: true }).",
+    );
+  });
+});

@@ -8,6 +8,9 @@ export const DEFAULT_WEBHOOK_PATH = '/webhooks/composio';
 /** Metadata key of the handler registrations a method decorator leaves on a method. */
 export const COMPOSIO_HANDLER_METADATA = 'composio-webhooks:handlers';
 
+/** Metadata on the built-in controller class: its routes read their own body (see raw-routes.ts). */
+export const COMPOSIO_ROUTE_METADATA = 'composio-webhooks:route';
+
 /** The request property the guard puts the verified delivery on (`req.composio`, as in the Express adapter). */
 export const DELIVERY_REQUEST_PROPERTY = 'composio';
 

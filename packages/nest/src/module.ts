@@ -15,11 +15,17 @@ import {
   type ComposioWebhooksModuleOptions,
   checkAsyncOptions,
 } from './options.js';
+import { ComposioRawRoutes } from './raw-routes.js';
 import { ComposioWebhooksService } from './service.js';
 
 @Module({
   imports: [DiscoveryModule],
-  providers: [ComposioWebhooksService, ComposioWebhooksExplorer, ComposioWebhookGuard],
+  providers: [
+    ComposioWebhooksService,
+    ComposioWebhooksExplorer,
+    ComposioWebhookGuard,
+    ComposioRawRoutes,
+  ],
   exports: [ComposioWebhooksService, ComposioWebhookGuard, COMPOSIO_WEBHOOKS_MODULE_OPTIONS],
 })
 export class ComposioWebhooksModule extends ConfigurableComposioWebhooksModule {

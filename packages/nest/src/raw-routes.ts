@@ -146,7 +146,10 @@ export class ComposioRawRoutes implements OnModuleInit {
   private installExpress(app: ExpressApp, paths: Set<string>): void {
     // Express 4 keeps the router on `_router` (its `router` getter throws); Express 5 on `router`.
     const stack = (app._router ?? app.router)?.stack;
-    if (!Array.isArray(stack)) return this.notInstalled('express');
+    if (!Array.isArray(stack)) {
+      this.notInstalled('express');
+      return;
+    }
     const routes = stack.filter(
       (layer) =>
         layer.route?.methods?.post === true &&
@@ -154,7 +157,10 @@ export class ComposioRawRoutes implements OnModuleInit {
         paths.has(joinPaths(layer.route.path)) &&
         typeof layer.match === 'function',
     );
-    if (routes.length === 0) return this.notInstalled('express');
+    if (routes.length === 0) {
+      this.notInstalled('express');
+      return;
+    }
     const ours = (req: IncomingMessage & { path?: string }): boolean =>
       req.method === 'POST' &&
       routes.some((layer) => layer.match?.(req.path ?? (req.url ?? '/').split('?')[0] ?? '/'));
@@ -170,7 +176,10 @@ export class ComposioRawRoutes implements OnModuleInit {
   }
 
   private installFastify(fastify: FastifyLike, paths: Set<string>): void {
-    if (typeof fastify.addHook !== 'function') return this.notInstalled('fastify');
+    if (typeof fastify.addHook !== 'function') {
+      this.notInstalled('fastify');
+      return;
+    }
     if (!fastify.hasContentTypeParser(UNREAD_CONTENT_TYPE)) {
       fastify.addContentTypeParser(UNREAD_CONTENT_TYPE, (request, _payload, done) => {
         const original = request.raw[ORIGINAL_CONTENT_TYPE];

@@ -21,7 +21,7 @@ export function nestMessage(text: string): string {
 
 /** What to do when the raw body is gone: the `howToFix` of `RAW_BODY_UNAVAILABLE`. */
 export const RAW_BODY_HOW_TO_FIX =
-  "Create the app with `NestFactory.create(AppModule, { rawBody: true })` (in tests: `moduleRef.createNestApplication({ rawBody: true })`) so Nest keeps the raw bytes in `req.rawBody`, on the Express and the Fastify platform alike. Keep Nest's own body parser: with `bodyParser: false` Nest keeps no rawBody, and a JSON parser you register yourself (e.g. `app.use(express.json())`) consumes the body. To raise the Express JSON limit use `app.useBodyParser('json', { limit: '1mb' })`, which keeps rawBody.";
+  'A middleware of yours read the request stream before the webhook route: let the route read it (body-parser is exempted), or create the app with { rawBody: true }. See TROUBLESHOOTING.md#raw_body_unavailable.';
 
 /** Injection token of the options the module was given (after an async factory resolved). */
 export const COMPOSIO_WEBHOOKS_MODULE_OPTIONS = 'COMPOSIO_WEBHOOKS_MODULE_OPTIONS';

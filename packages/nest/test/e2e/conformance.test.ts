@@ -1,8 +1,8 @@
 /**
  * The one conformance suite of core's testing kit, over real HTTP, on the Express and the Fastify
- * platform of this project's Nest major, with the README's set-up (`rawBody: true`, and on
- * Express `useBodyParser('json', { limit: '1mb' })`): the module's built-in route in router mode,
- * and a user controller guarded by `ComposioWebhookGuard` in verify-only mode.
+ * platform of this project's Nest major, set up as the README is (Nest's default body parsers,
+ * no `rawBody`; raw-body.test.ts runs the other set-ups): the module's built-in route in router
+ * mode, and a user controller guarded by `ComposioWebhookGuard` in verify-only mode.
  */
 import {
   CONFORMANCE_OPTIONS,
@@ -59,6 +59,8 @@ for (const platform of PLATFORMS) {
         const conformance = createConformanceApp();
         const t = await createTestApp({
           platform,
+          rawBody: false,
+          jsonLimit: false,
           imports: [
             ComposioWebhooksModule.forRoot({ ...CONFORMANCE_OPTIONS, router: conformance.router }),
           ],

@@ -158,6 +158,7 @@ describe('express platform, a parser of your own', () => {
     expect(response.status).toBe(500);
     expect(response.body).toEqual(RAW_BODY_UNAVAILABLE);
     expect(logged[0]).toMatch(/^\[@composio-webhooks\/nest\] /);
-    expect(logged[0]).toContain('a JSON parser you register yourself');
+    expect(logged[0]).toContain('A middleware of yours read the request stream');
+    expect(logged[0]).toContain('TROUBLESHOOTING.md#raw_body_unavailable');
   });
 });

@@ -91,33 +91,23 @@ export async function startBenchApp(platform, secret) {
     release: (id, token) => store.release(id, token),
   };
 
-  class MiddlewareApp {}
-  Module({
-    imports: [
-      ComposioWebhooksModule.forRoot({
-        secret,
-        tolerance: TOLERANCE,
-        logger: false,
-        idempotency: false,
-        path: '/middleware',
-      }),
-    ],
-    providers: [handlersFor('middleware')],
-    controllers: [Baseline],
-  })(MiddlewareApp);
-  class MemoryApp {}
-  Module({
-    imports: [
-      ComposioWebhooksModule.forRoot({
-        secret,
-        tolerance: TOLERANCE,
-        logger: false,
-        idempotency: memoryStore,
-        path: '/memory',
-      }),
-    ],
-    providers: [handlersFor('memory')],
-  })(MemoryApp);
+  function appModule(key, idempotency, controllers) {
+    class BenchApp {}
+    Module({
+      imports: [
+        ComposioWebhooksModule.forRoot({
+          secret,
+          tolerance: TOLERANCE,
+          logger: false,
+          idempotency,
+          path: `/${key}`,
+        }),
+      ],
+      providers: [handlersFor(key)],
+      controllers,
+    })(BenchApp);
+    return BenchApp;
+  }
 
   async function listener(module) {
     const adapter = platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
@@ -132,8 +122,8 @@ export async function startBenchApp(platform, secret) {
     instance.set('x-powered-by', false);
     return instance;
   }
-  const main = await listener(MiddlewareApp);
-  const memory = await listener(MemoryApp);
+  const main = await listener(appModule('middleware', false, [Baseline]));
+  const memory = await listener(appModule('memory', memoryStore, []));
   const server = createServer((req, res) =>
     req.url.startsWith('/memory') ? memory(req, res) : main(req, res),
   );

@@ -15,17 +15,11 @@ import {
   type ComposioWebhooksModuleOptions,
   checkAsyncOptions,
 } from './options.js';
-import { ComposioRawRoutes } from './raw-routes.js';
 import { ComposioWebhooksService } from './service.js';
 
 @Module({
   imports: [DiscoveryModule],
-  providers: [
-    ComposioWebhooksService,
-    ComposioWebhooksExplorer,
-    ComposioWebhookGuard,
-    ComposioRawRoutes,
-  ],
+  providers: [ComposioWebhooksService, ComposioWebhooksExplorer, ComposioWebhookGuard],
   exports: [ComposioWebhooksService, ComposioWebhookGuard, COMPOSIO_WEBHOOKS_MODULE_OPTIONS],
 })
 export class ComposioWebhooksModule extends ConfigurableComposioWebhooksModule {

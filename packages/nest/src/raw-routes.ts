@@ -14,8 +14,8 @@
  *   that reads nothing takes them; the request's own `content-type` is put back before Nest runs.
  */
 import type { IncomingMessage } from 'node:http';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, HttpAdapterHost, MetadataScanner, ModuleRef } from '@nestjs/core';
+import type { HttpServer, LoggerService } from '@nestjs/common';
+import type { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { COMPOSIO_ROUTE_METADATA, nestMessage } from './constants.js';
 import { ComposioWebhookGuard } from './guard.js';
 
@@ -76,133 +76,120 @@ function isOurGuard(guard: unknown): boolean {
   return guard === ComposioWebhookGuard || guard instanceof ComposioWebhookGuard;
 }
 
-@Injectable()
-export class ComposioRawRoutes implements OnModuleInit {
-  private readonly logger = new Logger('ComposioWebhooks');
-  private installed = false;
-
-  constructor(
-    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
-    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
-    @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
-    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
-  ) {}
-
-  onModuleInit(): void {
-    const adapter = this.host.httpAdapter;
-    if (this.installed || !adapter) return;
-    this.installed = true;
-    const paths = this.webhookPaths();
-    if (paths.size === 0) return;
-    const type = adapter.getType();
-    const instance: unknown = adapter.getInstance();
-    if (type === 'express') this.installExpress(instance as ExpressApp, paths);
-    else if (type === 'fastify') this.installFastify(instance as FastifyLike, paths);
-  }
-
-  /**
-   * The full paths of the module's webhook routes: the built-in controller's and every route
-   * guarded by `ComposioWebhookGuard`, with and without the global prefix (a path that then
-   * matches no route is answered 404 by Nest either way).
-   */
-  webhookPaths(): Set<string> {
-    const prefix = this.globalPrefix();
-    const paths = new Set<string>();
-    for (const wrapper of this.discovery.getControllers()) {
-      const controller = wrapper.metatype as (abstract new () => unknown) | undefined;
-      if (typeof controller !== 'function') continue;
-      const builtIn = Reflect.getMetadata(COMPOSIO_ROUTE_METADATA, controller) === true;
-      const classGuarded = asList(Reflect.getMetadata(GUARDS_METADATA, controller)).some(
-        isOurGuard,
-      );
-      const prototype = controller.prototype as Record<string, unknown>;
-      for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const method = prototype[name];
-        if (typeof method !== 'function') continue;
-        const methodPaths = Reflect.getMetadata(PATH_METADATA, method);
-        if (methodPaths === undefined) continue;
-        const guarded = asList(Reflect.getMetadata(GUARDS_METADATA, method)).some(isOurGuard);
-        if (!builtIn && !classGuarded && !guarded) continue;
-        for (const controllerPath of asList(Reflect.getMetadata(PATH_METADATA, controller))) {
-          for (const methodPath of asList(methodPaths)) {
-            paths.add(joinPaths(controllerPath, methodPath));
-            if (prefix) paths.add(joinPaths(prefix, controllerPath, methodPath));
-          }
+/**
+ * The full paths of the module's webhook routes: the built-in controller's and every route
+ * guarded by `ComposioWebhookGuard`, with and without the global prefix (a path that then
+ * matches no route is answered 404 by Nest either way).
+ */
+export function webhookPaths(
+  controllers: ReturnType<DiscoveryService['getControllers']>,
+  scanner: MetadataScanner,
+  moduleRef: ModuleRef,
+): Set<string> {
+  const prefix = globalPrefix(moduleRef);
+  const paths = new Set<string>();
+  for (const wrapper of controllers) {
+    const controller = wrapper.metatype as (abstract new () => unknown) | undefined;
+    if (typeof controller !== 'function') continue;
+    const builtIn = Reflect.getMetadata(COMPOSIO_ROUTE_METADATA, controller) === true;
+    const classGuarded = asList(Reflect.getMetadata(GUARDS_METADATA, controller)).some(isOurGuard);
+    const prototype = controller.prototype as Record<string, unknown>;
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const method = prototype[name];
+      if (typeof method !== 'function') continue;
+      const methodPaths = Reflect.getMetadata(PATH_METADATA, method);
+      if (methodPaths === undefined) continue;
+      const guarded = asList(Reflect.getMetadata(GUARDS_METADATA, method)).some(isOurGuard);
+      if (!builtIn && !classGuarded && !guarded) continue;
+      for (const controllerPath of asList(Reflect.getMetadata(PATH_METADATA, controller))) {
+        for (const methodPath of asList(methodPaths)) {
+          paths.add(joinPaths(controllerPath, methodPath));
+          if (prefix) paths.add(joinPaths(prefix, controllerPath, methodPath));
         }
       }
     }
-    return paths;
   }
+  return paths;
+}
 
-  private globalPrefix(): string {
-    const container = (
-      this.moduleRef as unknown as {
-        container?: { applicationConfig?: { getGlobalPrefix?(): string } };
-      }
-    ).container;
-    return container?.applicationConfig?.getGlobalPrefix?.() ?? '';
-  }
+/** `app.setGlobalPrefix()`'s value, read from the application config Nest keeps in its container. */
+function globalPrefix(moduleRef: ModuleRef): string {
+  const container = (
+    moduleRef as unknown as {
+      container?: { applicationConfig?: { getGlobalPrefix?(): string } };
+    }
+  ).container;
+  return container?.applicationConfig?.getGlobalPrefix?.() ?? '';
+}
 
-  private installExpress(app: ExpressApp, paths: Set<string>): void {
-    // Express 4 keeps the router on `_router` (its `router` getter throws); Express 5 on `router`.
-    const stack = (app._router ?? app.router)?.stack;
-    if (!Array.isArray(stack)) {
-      this.notInstalled('express');
-      return;
-    }
-    const routes = stack.filter(
-      (layer) =>
-        layer.route?.methods?.post === true &&
-        typeof layer.route.path === 'string' &&
-        paths.has(joinPaths(layer.route.path)) &&
-        typeof layer.match === 'function',
-    );
-    if (routes.length === 0) {
-      this.notInstalled('express');
-      return;
-    }
-    const ours = (req: IncomingMessage & { path?: string }): boolean =>
-      req.method === 'POST' &&
-      routes.some((layer) => layer.match?.(req.path ?? (req.url ?? '/').split('?')[0] ?? '/'));
-    for (const layer of stack) {
-      const parser = layer.handle;
-      if (layer.route || typeof parser !== 'function' || !BODY_PARSERS.has(parser.name)) continue;
-      const skipping: Handle = (req, res, next) =>
-        ours(req) ? next() : parser.call(undefined, req, res, next);
-      // Keep the name: Nest looks parsers up by it (`isMiddlewareApplied`).
-      Object.defineProperty(skipping, 'name', { value: parser.name });
-      layer.handle = skipping;
-    }
-  }
-
-  private installFastify(fastify: FastifyLike, paths: Set<string>): void {
-    if (typeof fastify.addHook !== 'function') {
-      this.notInstalled('fastify');
-      return;
-    }
-    if (!fastify.hasContentTypeParser(UNREAD_CONTENT_TYPE)) {
-      fastify.addContentTypeParser(UNREAD_CONTENT_TYPE, (request, _payload, done) => {
-        const original = request.raw[ORIGINAL_CONTENT_TYPE];
-        if (original === undefined) delete request.raw.headers['content-type'];
-        else request.raw.headers['content-type'] = original;
-        done(null);
-      });
-    }
-    fastify.addHook('onRequest', (request, _reply, done) => {
-      const url = request.routeOptions?.url;
-      if (request.method === 'POST' && url !== undefined && paths.has(joinPaths(url))) {
-        request.raw[ORIGINAL_CONTENT_TYPE] = request.raw.headers['content-type'];
-        request.raw.headers['content-type'] = UNREAD_CONTENT_TYPE;
-      }
-      done();
-    });
-  }
-
-  private notInstalled(platform: string): void {
-    this.logger.warn(
+/** Leaves the bodies of POST requests to `paths` unread by the platform's parsers. */
+export function exemptFromBodyParsers(
+  adapter: HttpServer,
+  paths: Set<string>,
+  logger: LoggerService,
+): void {
+  if (paths.size === 0) return;
+  const type = adapter.getType();
+  const instance: unknown = adapter.getInstance();
+  const installed =
+    type === 'express'
+      ? exemptExpress(instance as ExpressApp, paths)
+      : type === 'fastify'
+        ? exemptFastify(instance as FastifyLike, paths)
+        : true;
+  if (!installed) {
+    logger.warn(
       nestMessage(
-        `Could not exempt the webhook routes from the ${platform} body parser; they verify Nest's rawBody instead (create the app with { rawBody: true }). See TROUBLESHOOTING.md#raw_body_unavailable.`,
+        `Could not exempt the webhook routes from the ${type} body parser; they verify Nest's rawBody instead (create the app with { rawBody: true }). See TROUBLESHOOTING.md#raw_body_unavailable.`,
       ),
     );
   }
+}
+
+function exemptExpress(app: ExpressApp, paths: Set<string>): boolean {
+  // Express 4 keeps the router on `_router` (its `router` getter throws); Express 5 on `router`.
+  const stack = (app._router ?? app.router)?.stack;
+  if (!Array.isArray(stack)) return false;
+  const routes = stack.filter(
+    (layer) =>
+      layer.route?.methods?.post === true &&
+      typeof layer.route.path === 'string' &&
+      paths.has(joinPaths(layer.route.path)) &&
+      typeof layer.match === 'function',
+  );
+  if (routes.length === 0) return false;
+  const ours = (req: IncomingMessage & { path?: string }): boolean =>
+    req.method === 'POST' &&
+    routes.some((layer) => layer.match?.(req.path ?? (req.url ?? '/').split('?')[0] ?? '/'));
+  for (const layer of stack) {
+    const parser = layer.handle;
+    if (layer.route || typeof parser !== 'function' || !BODY_PARSERS.has(parser.name)) continue;
+    const skipping: Handle = (req, res, next) =>
+      ours(req) ? next() : parser.call(undefined, req, res, next);
+    // Keep the name: Nest looks parsers up by it (`isMiddlewareApplied`).
+    Object.defineProperty(skipping, 'name', { value: parser.name });
+    layer.handle = skipping;
+  }
+  return true;
+}
+
+function exemptFastify(fastify: FastifyLike, paths: Set<string>): boolean {
+  if (typeof fastify.addHook !== 'function') return false;
+  if (!fastify.hasContentTypeParser(UNREAD_CONTENT_TYPE)) {
+    fastify.addContentTypeParser(UNREAD_CONTENT_TYPE, (request, _payload, done) => {
+      const original = request.raw[ORIGINAL_CONTENT_TYPE];
+      if (original === undefined) delete request.raw.headers['content-type'];
+      else request.raw.headers['content-type'] = original;
+      done(null);
+    });
+  }
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const url = request.routeOptions?.url;
+    if (request.method === 'POST' && url !== undefined && paths.has(joinPaths(url))) {
+      request.raw[ORIGINAL_CONTENT_TYPE] = request.raw.headers['content-type'];
+      request.raw.headers['content-type'] = UNREAD_CONTENT_TYPE;
+    }
+    done();
+  });
+  return true;
 }

@@ -8,6 +8,9 @@ export const DEFAULT_WEBHOOK_PATH = '/webhooks/composio';
 /** Metadata key of the handler registrations a method decorator leaves on a method. */
 export const COMPOSIO_HANDLER_METADATA = 'composio-webhooks:handlers';
 
+/** Metadata on the built-in controller class: its routes read their own body (see raw-routes.ts). */
+export const COMPOSIO_ROUTE_METADATA = 'composio-webhooks:route';
+
 /** The request property the guard puts the verified delivery on (`req.composio`, as in the Express adapter). */
 export const DELIVERY_REQUEST_PROPERTY = 'composio';
 
@@ -18,7 +21,7 @@ export function nestMessage(text: string): string {
 
 /** What to do when the raw body is gone: the `howToFix` of `RAW_BODY_UNAVAILABLE`. */
 export const RAW_BODY_HOW_TO_FIX =
-  "Create the app with `NestFactory.create(AppModule, { rawBody: true })` (in tests: `moduleRef.createNestApplication({ rawBody: true })`) so Nest keeps the raw bytes in `req.rawBody`, on the Express and the Fastify platform alike. Keep Nest's own body parser: with `bodyParser: false` Nest keeps no rawBody, and a JSON parser you register yourself (e.g. `app.use(express.json())`) consumes the body. To raise the Express JSON limit use `app.useBodyParser('json', { limit: '1mb' })`, which keeps rawBody.";
+  'A middleware of yours read the request stream before the webhook route: let the route read it (body-parser is exempted), or create the app with { rawBody: true }. See TROUBLESHOOTING.md#raw_body_unavailable.';
 
 /** Injection token of the options the module was given (after an async factory resolved). */
 export const COMPOSIO_WEBHOOKS_MODULE_OPTIONS = 'COMPOSIO_WEBHOOKS_MODULE_OPTIONS';

@@ -4,16 +4,17 @@
  * process (tests) can use different paths.
  */
 import {
+  All,
   Controller,
   HttpCode,
   Inject,
-  Post,
   Req,
   Res,
   type Type,
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { COMPOSIO_ROUTE_METADATA } from './constants.js';
 import { type ComposioHttpRequest, exchangeRequest, sendReceiverResponse } from './http.js';
 import { ComposioWebhooksService } from './service.js';
 
@@ -24,12 +25,13 @@ export function createWebhookController(
   // VERSION_NEUTRAL: the route stays where Composio was told it is, whatever versioning the app uses.
   @Controller({ path, version: VERSION_NEUTRAL })
   class ComposioWebhookController {
+    // Every method reaches the exchange, which answers all but POST 405 with `Allow: POST`.
     constructor(
       @Inject(ComposioWebhooksService) private readonly webhooks: ComposioWebhooksService,
       @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     ) {}
 
-    @Post()
+    @All()
     @HttpCode(200)
     async receive(@Req() request: ComposioHttpRequest, @Res() response: unknown): Promise<void> {
       const result = await this.webhooks.exchange.handle(exchangeRequest(request));
@@ -38,6 +40,7 @@ export function createWebhookController(
       }
     }
   }
+  Reflect.defineMetadata(COMPOSIO_ROUTE_METADATA, true, ComposioWebhookController);
   let controller: Type<unknown> = ComposioWebhookController;
   for (const decorate of decorators) {
     controller = (decorate(controller) as Type<unknown> | undefined) ?? controller;

@@ -100,4 +100,35 @@ describe('method decorators', () => {
       '@OnTriggerDisabled decorates methods; value is not a method.',
     );
   });
+
+  it('called the TC39 way (no experimentalDecorators): names the tsconfig fix', () => {
+    const decorate = OnTriggerMessage('GITHUB_COMMIT_EVENT') as unknown as (
+      value: unknown,
+      context: unknown,
+    ) => void;
+    const method = function commit(): void {};
+    const context = { kind: 'method', name: 'commit', static: false, private: false };
+    let thrown: unknown;
+    try {
+      decorate(method, context);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isWebhookError(thrown) && thrown.code).toBe('INVALID_CONFIG');
+    expect((thrown as Error).message).toContain(
+      '[@composio-webhooks/nest] @OnTriggerMessage was applied as a TC39 (stage 3) decorator. Nest decorators need TypeScript\'s legacy decorators: set "experimentalDecorators": true and "emitDecoratorMetadata": true in tsconfig.json.',
+    );
+    expect(handlerRegistrations(method)).toEqual([]);
+  });
+
+  it('called the legacy way (experimentalDecorators): records the handler', () => {
+    class Handlers {
+      commit(): void {}
+    }
+    const descriptor = Object.getOwnPropertyDescriptor(Handlers.prototype, 'commit');
+    OnTriggerMessage('GITHUB_COMMIT_EVENT')(Handlers.prototype, 'commit', descriptor as never);
+    expect(handlerRegistrations(Handlers.prototype.commit)).toEqual([
+      { kind: 'trigger', slug: 'GITHUB_COMMIT_EVENT' },
+    ]);
+  });
 });

@@ -44,6 +44,13 @@ function handlerDecorator<E>(
   name: string,
 ): ComposioHandlerDecorator<E> {
   return (target, propertyKey, descriptor) => {
+    if (isStandardDecoratorContext(propertyKey, descriptor)) {
+      throw new WebhookConfigError(
+        nestMessage(
+          `@${name} was applied as a TC39 (stage 3) decorator. Nest decorators need TypeScript's legacy decorators: set "experimentalDecorators": true and "emitDecoratorMetadata": true in tsconfig.json.`,
+        ),
+      );
+    }
     const method = descriptor?.value;
     if (typeof method !== 'function') {
       throw new WebhookConfigError(
@@ -61,6 +68,19 @@ function handlerDecorator<E>(
       Reflect.getOwnMetadata(COMPOSIO_HANDLER_METADATA, method) ?? [];
     Reflect.defineMetadata(COMPOSIO_HANDLER_METADATA, [...existing, registration], method);
   };
+}
+
+/**
+ * True when the decorator was called the TC39 way, `(method, context)`, as TypeScript 5 does
+ * without `experimentalDecorators`, instead of `(prototype, name, descriptor)`.
+ */
+function isStandardDecoratorContext(propertyKey: unknown, descriptor: unknown): boolean {
+  return (
+    descriptor === undefined &&
+    typeof propertyKey === 'object' &&
+    propertyKey !== null &&
+    typeof (propertyKey as { kind?: unknown }).kind === 'string'
+  );
 }
 
 /** The registrations left on a method by the decorators above (empty when none). */

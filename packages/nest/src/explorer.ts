@@ -1,6 +1,7 @@
 /**
- * Finds the methods decorated with `@OnComposioEvent` & co. on every provider and controller at
- * start-up and registers them on the module's core router. Handlers are called as the
+ * At start-up: exempts the module's webhook routes from the platform's body parser (see
+ * raw-routes.ts), and finds the methods decorated with `@OnComposioEvent` & co. on every
+ * provider and controller and registers them on the module's core router. Handlers are called as the
  * provider's own methods (like `@nestjs/event-emitter`'s `@OnEvent`), so DI is intact and an
  * error they throw reaches the receiver (500, claim released, Composio retries).
  */
@@ -10,8 +11,15 @@ import {
   type WebhookRouter,
 } from '@composio-webhooks/core';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ContextIdFactory, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
+import {
+  ContextIdFactory,
+  DiscoveryService,
+  HttpAdapterHost,
+  MetadataScanner,
+  ModuleRef,
+} from '@nestjs/core';
 import { type HandlerRegistration, handlerRegistrations } from './decorators.js';
+import { exemptFromBodyParsers, webhookPaths } from './raw-routes.js';
 import { ComposioWebhooksService } from './service.js';
 
 type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
@@ -27,12 +35,22 @@ export class ComposioWebhooksExplorer implements OnModuleInit {
     @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
     @Inject(ComposioWebhooksService) private readonly webhooks: ComposioWebhooksService,
+    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
   ) {}
 
   onModuleInit(): void {
     if (this.explored) return;
     this.explored = true;
-    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
+    const controllers = this.discovery.getControllers();
+    // Nest has registered its body parsers and routes by now (init order): exempt ours.
+    if (this.host.httpAdapter) {
+      exemptFromBodyParsers(
+        this.host.httpAdapter,
+        webhookPaths(controllers, this.scanner, this.moduleRef),
+        this.logger,
+      );
+    }
+    const wrappers = [...this.discovery.getProviders(), ...controllers];
     for (const wrapper of wrappers) {
       const { instance } = wrapper;
       if (wrapper.isAlias || instance === null || typeof instance !== 'object') continue;

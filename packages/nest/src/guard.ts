@@ -77,6 +77,8 @@ export class ComposioWebhookGuard implements CanActivate {
           ...exchangeRequest(request),
           handOver: (delivery) => {
             request[DELIVERY_REQUEST_PROPERTY] = delivery;
+            // The platform's parser left this route's body unread: `@Body()` gets the parsed JSON.
+            if (request.body === undefined) request.body = delivery.raw;
             resolve(true);
             return observeNodeResponse(node);
           },

@@ -106,7 +106,7 @@ async function post(url, signed) {
 (async () => {
   const results = { core: coreVersion };
   for (const [name, adapter] of [['express', () => new ExpressAdapter()], ['fastify', () => new FastifyAdapter()]]) {
-    const app = await NestFactory.create(AppModule, adapter(), { rawBody: true, logger: false });
+    const app = await NestFactory.create(AppModule, adapter(), { logger: false });
     await app.listen(0, '127.0.0.1');
     const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     try {
@@ -268,89 +268,108 @@ describe.each([11, 12])('declarations with Nest %i types', (major) => {
   });
 });
 
-describe.each([11, 12])('the README snippet with Nest %i', (major) => {
-  it('compiles with tsc and serves signed deliveries, 200 KB ones included', async () => {
-    const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
-    const snippet = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(snippet).toContain('rawBody: true');
-    expect(snippet).toContain("app.useBodyParser('json', { limit: '1mb' })");
-    const dir = join(workDirOf(major), 'readme');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    writeFileSync(join(dir, 'main.ts'), snippet as string);
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          experimentalDecorators: true,
-          emitDecoratorMetadata: true,
-          skipLibCheck: true,
-          outDir: 'dist',
-          types: ['node'],
-          typeRoots: [join(packageDir, '..', '..', 'node_modules', '@types')],
-        },
-        files: ['main.ts'],
-      }),
-    );
-    const tsc = join(packageDir, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
-    await run(process.execPath, [tsc, '-p', dir], { cwd: dir }).catch((error) => {
-      throw new Error(`the README snippet does not compile:\n${error.stdout}`);
-    });
+const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] as string);
+const README_APPS = [
+  ['Express', snippets[0] as string],
+  ['Fastify', snippets.find((snippet) => snippet.includes('new FastifyAdapter()')) as string],
+] as const;
 
-    const port = 21_000 + major * 100 + Math.floor(Math.random() * 100);
-    const secret = 'readme-secret';
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: dir,
-      env: { ...process.env, COMPOSIO_WEBHOOK_SECRET: secret, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    try {
-      const testing = await import('@composio-webhooks/core/testing');
-      const post = async (payload: unknown) => {
-        const { body, headers } = await testing.signWebhook({ payload, secret });
-        return fetch(`http://127.0.0.1:${port}/webhooks/composio`, {
-          method: 'POST',
-          headers,
-          body,
-        });
-      };
-      const started = Date.now();
-      let first: Response | undefined;
-      const commit = testing.buildTriggerMessage();
-      while (!first) {
-        first = await post(commit).catch(async () => {
-          if (Date.now() - started > 30_000 || child.exitCode !== null) {
-            throw new Error(`the README app did not start:\n${output}`);
-          }
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          return undefined;
-        });
-      }
-      expect(first.status).toBe(200);
-      expect(await first.json()).toEqual({ ok: true, id: commit.id });
-      const large = testing.buildTriggerMessage({
-        slug: 'GMAIL_NEW_GMAIL_MESSAGE',
-        data: { body: 'x'.repeat(200 * 1024) },
+describe.each([11, 12])('the README snippets with Nest %i', (major) => {
+  it.each(README_APPS)(
+    '%s: compiles with tsc and serves signed deliveries, 200 KB ones included',
+    async (platform, snippet) => {
+      expect(snippet).toContain('ComposioWebhooksModule.forRoot()');
+      const dir = join(workDirOf(major), `readme-${platform}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+      writeFileSync(join(dir, 'main.ts'), snippet as string);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            experimentalDecorators: true,
+            emitDecoratorMetadata: true,
+            skipLibCheck: true,
+            outDir: 'dist',
+            types: ['node'],
+            typeRoots: [join(packageDir, '..', '..', 'node_modules', '@types')],
+          },
+          files: ['main.ts'],
+        }),
+      );
+      const tsc = join(packageDir, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
+      await run(process.execPath, [tsc, '-p', dir], { cwd: dir }).catch((error) => {
+        throw new Error(`the README snippet does not compile:\n${error.stdout}`);
       });
-      expect((await post(large)).status).toBe(200);
-      const expired = testing.buildConnectionExpired({ accountId: 'ca_readme', toolkit: 'gmail' });
-      expect((await post(expired)).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(output).toContain('new commit');
-      expect(output).toContain('ask the owner of ca_readme to reconnect gmail');
-    } finally {
-      child.kill();
-    }
-  });
+
+      const port =
+        21_000 + major * 100 + (platform === 'Express' ? 0 : 50) + Math.floor(Math.random() * 50);
+      const secret = 'readme-secret';
+      const child = spawn(process.execPath, ['dist/main.js'], {
+        cwd: dir,
+        env: { ...process.env, COMPOSIO_WEBHOOK_SECRET: secret, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        output += chunk;
+      });
+      try {
+        const testing = await import('@composio-webhooks/core/testing');
+        const post = async (payload: unknown) => {
+          const { body, headers } = await testing.signWebhook({ payload, secret });
+          return fetch(`http://127.0.0.1:${port}/webhooks/composio`, {
+            method: 'POST',
+            headers,
+            body,
+          });
+        };
+        const started = Date.now();
+        let first: Response | undefined;
+        const commit = testing.buildTriggerMessage();
+        while (!first) {
+          first = await post(commit).catch(async () => {
+            if (Date.now() - started > 30_000 || child.exitCode !== null) {
+              throw new Error(`the README app did not start:\n${output}`);
+            }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            return undefined;
+          });
+        }
+        expect(first.status).toBe(200);
+        expect(await first.json()).toEqual({ ok: true, id: commit.id });
+        const large = testing.buildTriggerMessage({
+          slug: 'GMAIL_NEW_GMAIL_MESSAGE',
+          data: { body: 'x'.repeat(200 * 1024) },
+        });
+        expect((await post(large)).status).toBe(200);
+        // The module, not the platform's parser, answers a malformed body.
+        const malformed = await post('{"id": "msg_1", ');
+        expect(malformed.status).toBe(400);
+        expect(await malformed.json()).toMatchObject({ error: { code: 'INVALID_PAYLOAD' } });
+        if (platform === 'Express') {
+          const expired = testing.buildConnectionExpired({
+            accountId: 'ca_readme',
+            toolkit: 'gmail',
+          });
+          expect((await post(expired)).status).toBe(200);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(output).toContain('new commit');
+        if (platform === 'Express') {
+          expect(output).toContain('ask the owner of ca_readme to reconnect gmail');
+        }
+      } finally {
+        child.kill();
+      }
+    },
+  );
 });

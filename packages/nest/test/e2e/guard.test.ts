@@ -17,14 +17,7 @@ import {
 import { BadRequestException, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, PLATFORMS, type TestApp } from './support/app.js';
-import {
-  deliver,
-  MODES,
-  Recorder,
-  sign,
-  WebhookHandlers,
-  webhooksModule,
-} from './support/webhooks.js';
+import { deliver, MODES, Recorder, WebhookHandlers, webhooksModule } from './support/webhooks.js';
 
 const ROUTE = '/hooks/composio';
 
@@ -123,38 +116,6 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
       ]);
     });
 
-    it('a duplicate of a processed delivery gets 200 and the route does not run again', async () => {
-      const event = buildTriggerMessage();
-      expect((await deliver(t, event, { path: ROUTE })).status).toBe(200);
-      const retry = await deliver(t, event, { path: ROUTE });
-      expect(retry.status).toBe(200);
-      expect(retry.body).toEqual({ ok: true, id: event.id, duplicate: true });
-      expect(controller.attempts).toBe(1);
-    });
-
-    it('a forged signature gets 401 with the receiver body, not 403', async () => {
-      const forged = await sign(buildTriggerMessage(), { secret: 'wrong' });
-      const response = await t.http().post(ROUTE).set(forged.headers).send(forged.body);
-      expect(response.status).toBe(401);
-      expect(response.body).toEqual(errorBody('INVALID_SIGNATURE'));
-      expect(controller.attempts).toBe(0);
-    });
-
-    it('an expired timestamp gets 401', async () => {
-      const response = await deliver(t, buildTriggerMessage(), {
-        path: ROUTE,
-        timestamp: Math.floor(Date.now() / 1000) - 3600,
-      });
-      expect(response.status).toBe(401);
-      expect(response.body).toEqual(errorBody('TIMESTAMP_OUT_OF_TOLERANCE'));
-    });
-
-    it('a signed body that is not a Composio payload gets 400', async () => {
-      const response = await deliver(t, [1, 2, 3], { path: ROUTE });
-      expect(response.status).toBe(400);
-      expect(response.body).toEqual(errorBody('INVALID_PAYLOAD'));
-    });
-
     it('a body over maxBodyBytes gets 413', async () => {
       const event = buildTriggerMessage({ data: { body: 'x'.repeat(200 * 1024) } as never });
       const response = await deliver(t, event, { path: ROUTE });
@@ -163,45 +124,11 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
       expect(controller.attempts).toBe(0);
     });
 
-    it('a throwing route gives 500, and the retry of the delivery is processed', async () => {
-      recorder.failuresLeft = 1;
-      const event = buildTriggerMessage({ slug: 'FLAKY_TRIGGER', data: {} });
-      const failed = await deliver(t, event, { path: ROUTE });
-      expect(failed.status).toBe(500);
-      const retry = await deliver(t, event, { path: ROUTE });
-      expect(retry.status).toBe(200);
-      expect(retry.body).toEqual({ received: event.id, type: 'composio.trigger.message' });
-      expect(controller.attempts).toBe(2);
-      expect(recorder.calls).toHaveLength(1);
-    });
-
     it('a route answering 4xx releases the claim: the retry runs the route again', async () => {
       const event = buildTriggerMessage({ slug: 'REJECTED_TRIGGER', data: {} });
       expect((await deliver(t, event, { path: ROUTE })).status).toBe(400);
       expect((await deliver(t, event, { path: ROUTE })).status).toBe(400);
       expect(controller.attempts).toBe(2);
-    });
-
-    it('a duplicate arriving while the route still runs gets 409 with retry-after', async () => {
-      let open!: () => void;
-      recorder.gate = new Promise((resolve) => {
-        open = resolve;
-      });
-      const signed = await sign(buildTriggerMessage({ slug: 'SLOW_TRIGGER', data: {} }));
-      const first = t
-        .http()
-        .post(ROUTE)
-        .set(signed.headers)
-        .send(signed.body)
-        .then((r) => r);
-      while (controller.attempts === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      const second = await t.http().post(ROUTE).set(signed.headers).send(signed.body);
-      expect(second.status).toBe(409);
-      expect(second.body).toEqual(errorBody('DUPLICATE_IN_FLIGHT'));
-      expect(second.headers['retry-after']).toBe('5');
-      open();
-      expect((await first).status).toBe(200);
-      expect(controller.attempts).toBe(1);
     });
 
     it('a guarded route can run the decorated handlers with ComposioWebhooksService.dispatch', async () => {

@@ -391,7 +391,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     run,
     precheck(headers) {
       try {
-        checkEncoding(headers);
+        checkEncoding(headers ?? {});
         verifier.checkHeaders(headers ?? {});
         return undefined;
       } catch (error) {
@@ -422,7 +422,13 @@ const TIMED_OUT = Symbol('timed out');
  * bytes as sent, and inflating untrusted input before verifying it is a decompression-bomb risk.
  */
 function checkEncoding(headers: WebhookHeaders): void {
-  const values = headerValues(headers ?? {}, 'content-encoding');
+  // The common case first, without scanning every header name: Node lower-cases incoming names.
+  const present =
+    typeof (headers as { get?: unknown }).get === 'function'
+      ? (headers as { get(name: string): string | null }).get('content-encoding') !== null
+      : (headers as Record<string, unknown>)['content-encoding'] !== undefined;
+  if (!present) return;
+  const values = headerValues(headers, 'content-encoding');
   for (const value of values) {
     for (const coding of value.split(',')) {
       const name = coding.trim().toLowerCase();

@@ -18,7 +18,7 @@ export interface FastifyMajor {
   formbody: FastifyPluginCallback;
 }
 
-/** Every suite runs against both majors (the peer range is `^4.26.0 || ^5.0.0`). */
+/** Every suite runs against both majors (the peer range is `^4.10.0 || ^5.0.0`). */
 export const FASTIFY_MAJORS: readonly FastifyMajor[] = [
   {
     name: 'Fastify 4',

@@ -90,25 +90,30 @@ async function plugin(fastify: FastifyInstance, options: ComposioWebhookOptions)
   }
 
   const url = exchange.path ?? DEFAULT_WEBHOOK_PATH;
-  await fastify.register(async function composioWebhookRoute(scope) {
-    // This context's only parser: the stream, unread, whatever the content type.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-    scope.route({
-      method: ROUTE_METHODS,
-      url,
-      bodyLimit: exchange.receiver.maxBodyBytes,
-      async handler(request, reply) {
-        const run = () =>
-          exchange.handle({
-            method: request.method,
-            headers: request.headers,
-            body: (limits) => readBody(request.body ?? request.raw, request, limits),
-          });
-        return write(await (logging ? logging.within(request, run) : run()), reply);
-      },
-    });
-  });
+  // Fastify ignores `prefix` for fastify-plugin plugins; the route's own context honours it.
+  const prefix = (options as { prefix?: unknown }).prefix;
+  await fastify.register(
+    async function composioWebhookRoute(scope) {
+      // This context's only parser: the stream, unread, whatever the content type.
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+      scope.route({
+        method: ROUTE_METHODS,
+        url,
+        bodyLimit: exchange.receiver.maxBodyBytes,
+        async handler(request, reply) {
+          const run = () =>
+            exchange.handle({
+              method: request.method,
+              headers: request.headers,
+              body: (limits) => readBody(request.body ?? request.raw, request, limits),
+            });
+          return write(await (logging ? logging.within(request, run) : run()), reply);
+        },
+      });
+    },
+    typeof prefix === 'string' ? { prefix } : {},
+  );
 }
 
 /** The `preParsing` hook of verify-only mode: the app's parser then sees the same bytes. */

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../../../packages/cli/test/helpers.js';
 import { createApp as createExpressApp } from '../../express/src/app.js';
+import { createApp as createFastifyApp } from '../../fastify/src/app.js';
 import { createApp as createKoaApp } from '../../koa/src/app.js';
 import { createApp as createNestApp } from '../../nest/src/app.js';
 
@@ -58,6 +59,13 @@ beforeAll(async () => {
       close: () => new Promise((resolve) => server.close(() => resolve())),
     });
   }
+  const fastify = await createFastifyApp({ secret: SECRET, onHandled });
+  const fastifyBase = await fastify.listen({ port: 0, host: '127.0.0.1' });
+  examples.push({
+    name: 'fastify',
+    url: `${fastifyBase}/webhooks/composio`,
+    close: () => fastify.close(),
+  });
   for (const platform of ['express', 'fastify'] as const) {
     const app = await createNestApp({ secret: SECRET, onHandled, platform, logger: false });
     await app.listen(0, '127.0.0.1');
@@ -93,7 +101,7 @@ const kinds = [
   { args: ['--event', 'trigger-disabled'], handlers: ['triggerDisabled'] },
 ];
 
-describe.each(['express', 'koa', 'nest-express', 'nest-fastify'])(
+describe.each(['express', 'koa', 'fastify', 'nest-express', 'nest-fastify'])(
   'send-test → %s example',
   (name) => {
     const urlOf = () => (examples.find((example) => example.name === name) as Example).url;

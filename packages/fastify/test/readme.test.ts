@@ -55,7 +55,7 @@ describe('README opening snippet', () => {
         const signed = await sign(payload, { secret: 'readme-secret' });
         const response = await fetch(`${server.url}/webhooks/composio`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...signed.headers },
+          headers: signed.headers,
           body: signed.body,
         });
         return { status: response.status, body: await response.json() };

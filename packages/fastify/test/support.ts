@@ -2,7 +2,7 @@
  * Shared test support: both Fastify majors (and the @fastify/formbody release of each), a
  * secret, signing helpers and a server on a free loopback port.
  */
-import { type SignedWebhook, signWebhook } from '@composio-webhooks/core/testing';
+import { signerFor } from '@composio-webhooks/core/testing';
 import type { ConformanceServer } from '@composio-webhooks/core/testing/conformance';
 import formbody5 from '@fastify/formbody';
 import formbody4 from '@fastify/formbody7';
@@ -31,12 +31,8 @@ export const FASTIFY_MAJORS: readonly FastifyMajor[] = [
 export const SECRET = 'composio-fastify-test-secret';
 export const PATH = '/webhooks/composio';
 
-export function sign(
-  payload: unknown,
-  options: { id?: string; timestamp?: number; secret?: string } = {},
-): Promise<SignedWebhook> {
-  return signWebhook({ payload, secret: options.secret ?? SECRET, ...options });
-}
+/** Signs a delivery with the test secret (`{ secret }` to sign with another). */
+export const sign = signerFor(SECRET);
 
 /** Serves a Fastify app on a free loopback port (real HTTP). */
 export async function listen(app: FastifyInstance): Promise<ConformanceServer> {

@@ -5,7 +5,7 @@
 import { buildTriggerMessage } from '@composio-webhooks/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composioWebhooks, createWebhookRouter, WebhookConfigError } from '../src/index.js';
-import { FASTIFY_MAJORS, SECRET, sign } from './support.js';
+import { FASTIFY_MAJORS, inject, SECRET, sign } from './support.js';
 
 const saved = process.env.COMPOSIO_WEBHOOK_SECRET;
 afterEach(() => {
@@ -81,12 +81,7 @@ describe.each(FASTIFY_MAJORS)('$name: plugin options', ({ fastify }) => {
     }
     await app.ready();
     const signed = await sign(buildTriggerMessage());
-    const answer = await app.inject({
-      method: 'POST',
-      url: '/d',
-      headers: signed.headers,
-      payload: signed.body,
-    });
+    const answer = await inject(app, signed, { url: '/d' });
     expect(answer.json()).toEqual({ scope: '/d' });
     await app.close();
   });
@@ -100,8 +95,7 @@ describe.each(FASTIFY_MAJORS)('$name: plugin options', ({ fastify }) => {
       logger: false,
     });
     const signed = await sign(buildTriggerMessage());
-    const post = (url: string) =>
-      app.inject({ method: 'POST', url, headers: signed.headers, payload: signed.body });
+    const post = (url: string) => inject(app, signed, { url });
     expect((await post('/api/webhooks/composio')).statusCode).toBe(200);
     expect((await post('/webhooks/composio')).statusCode).toBe(404);
     const meta = (composioWebhooks as unknown as Record<symbol, unknown>)[

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { buildConnectionExpired, buildTriggerMessage } from '@composio-webhooks/core/testing';
 import { describe, expect, it } from 'vitest';
 import { composioWebhooks, createWebhookRouter, WebhookEventType } from '../src/index.js';
-import { FASTIFY_MAJORS, PATH, SECRET, sign } from './support.js';
+import { FASTIFY_MAJORS, inject, PATH, SECRET, sign } from './support.js';
 
 /** A pino destination that keeps every line. */
 function logLines() {
@@ -30,8 +30,7 @@ describe.each(FASTIFY_MAJORS)('$name: fastify.inject()', ({ fastify, formbody })
     const app = fastify();
     await app.register(composioWebhooks, { secret: SECRET, router, logger: false });
     const signed = await sign(buildConnectionExpired({ toolkit: 'gmail' }));
-    const post = (body: string) =>
-      app.inject({ method: 'POST', url: PATH, headers: signed.headers, payload: body });
+    const post = (body: string) => inject(app, signed, { payload: body });
 
     const first = await post(signed.body);
     expect(first.statusCode).toBe(200);
@@ -67,12 +66,7 @@ describe.each(FASTIFY_MAJORS)('$name: fastify.inject()', ({ fastify, formbody })
     ]) {
       const event = buildTriggerMessage();
       const signed = await sign(event);
-      const answer = await app.inject({
-        method: 'POST',
-        url: PATH,
-        headers: { ...signed.headers, 'content-type': contentType },
-        payload: signed.body,
-      });
+      const answer = await inject(app, signed, { headers: { 'content-type': contentType } });
       expect(answer.statusCode, contentType).toBe(200);
     }
     expect(seen).toHaveLength(5);
@@ -88,12 +82,7 @@ describe.each(FASTIFY_MAJORS)('$name: fastify.inject()', ({ fastify, formbody })
       logger: false,
     });
     const signed = await sign(buildTriggerMessage({ data: { blob: 'x'.repeat(4096) } }));
-    const answer = await app.inject({
-      method: 'POST',
-      url: PATH,
-      headers: signed.headers,
-      payload: signed.body,
-    });
+    const answer = await inject(app, signed);
     expect(answer.statusCode).toBe(413);
     expect(answer.json()).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
     await app.close();
@@ -108,28 +97,13 @@ describe.each(FASTIFY_MAJORS)('$name: fastify.inject()', ({ fastify, formbody })
     }));
     const event = buildTriggerMessage();
     const signed = await sign(event);
-    const answer = await app.inject({
-      method: 'POST',
-      url: PATH,
-      headers: signed.headers,
-      payload: signed.body,
-    });
+    const answer = await inject(app, signed);
     expect(answer.statusCode).toBe(200);
     expect(answer.json()).toEqual({ type: 'composio.trigger.message', sameAsParsed: true });
     // The route answered 2xx: processed, so the copy is answered by the library.
-    const copy = await app.inject({
-      method: 'POST',
-      url: PATH,
-      headers: signed.headers,
-      payload: signed.body,
-    });
+    const copy = await inject(app, signed);
     expect(copy.json()).toMatchObject({ ok: true, duplicate: true });
-    const forged = await app.inject({
-      method: 'POST',
-      url: PATH,
-      headers: signed.headers,
-      payload: `${signed.body} `,
-    });
+    const forged = await inject(app, signed, { payload: `${signed.body} ` });
     expect(forged.statusCode).toBe(401);
     await app.close();
   });
@@ -143,12 +117,7 @@ describe.each(FASTIFY_MAJORS)('$name: fastify.inject()', ({ fastify, formbody })
       return {};
     });
     const signed = await sign(buildTriggerMessage({ data: { blob: 'x'.repeat(2048) } }));
-    const answer = await app.inject({
-      method: 'POST',
-      url: PATH,
-      headers: signed.headers,
-      payload: signed.body,
-    });
+    const answer = await inject(app, signed);
     expect(answer.statusCode).toBe(413);
     expect(answer.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
     expect(ran).toBe(false);
@@ -163,19 +132,9 @@ describe.each(FASTIFY_MAJORS)('$name: fastify.inject()', ({ fastify, formbody })
     });
     await app.register(composioWebhooks, { secret: SECRET, router });
     const signed = await sign(buildTriggerMessage());
-    const answer = await app.inject({
-      method: 'POST',
-      url: PATH,
-      headers: signed.headers,
-      payload: signed.body,
-    });
+    const answer = await inject(app, signed);
     expect(answer.statusCode).toBe(500);
-    const forged = await app.inject({
-      method: 'POST',
-      url: PATH,
-      headers: { ...signed.headers, 'webhook-id': 'msg_forged' },
-      payload: signed.body,
-    });
+    const forged = await inject(app, signed, { headers: { 'webhook-id': 'msg_forged' } });
     expect(forged.statusCode).toBe(401);
     const failure = lines.find((line) => line.level === 50);
     expect(failure).toMatchObject({

@@ -2,11 +2,15 @@
  * Shared test support: both Fastify majors (and the @fastify/formbody release of each), a
  * secret, signing helpers and a server on a free loopback port.
  */
-import { signerFor } from '@composio-webhooks/core/testing';
+import { type SignedWebhook, signerFor } from '@composio-webhooks/core/testing';
 import type { ConformanceServer } from '@composio-webhooks/core/testing/conformance';
 import formbody5 from '@fastify/formbody';
 import formbody4 from '@fastify/formbody7';
-import fastify5, { type FastifyInstance, type FastifyPluginCallback } from 'fastify';
+import fastify5, {
+  type FastifyInstance,
+  type FastifyPluginCallback,
+  type LightMyRequestResponse,
+} from 'fastify';
 import fastify4 from 'fastify4';
 
 export type FastifyFactory = (options?: { logger?: boolean }) => FastifyInstance;
@@ -38,4 +42,18 @@ export const sign = signerFor(SECRET);
 export async function listen(app: FastifyInstance): Promise<ConformanceServer> {
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: address, close: () => app.close() };
+}
+
+/** POSTs a signed delivery with `app.inject()` to `PATH` or `url` (other headers or body to tamper with it). */
+export function inject(
+  app: FastifyInstance,
+  signed: SignedWebhook,
+  change: { url?: string; headers?: Record<string, string>; payload?: string } = {},
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method: 'POST',
+    url: change.url ?? PATH,
+    headers: { ...signed.headers, ...change.headers },
+    payload: change.payload ?? signed.body,
+  });
 }

@@ -22,6 +22,7 @@ export const workspaceAliases = [
   },
   { find: /^@composio-webhooks\/core$/, replacement: `${root}packages/core/src/index.ts` },
   { find: /^@composio-webhooks\/express$/, replacement: `${root}packages/express/src/index.ts` },
+  { find: /^@composio-webhooks\/fastify$/, replacement: `${root}packages/fastify/src/index.ts` },
   { find: /^@composio-webhooks\/koa$/, replacement: `${root}packages/koa/src/index.ts` },
   { find: /^@composio-webhooks\/nest$/, replacement: `${root}packages/nest/src/index.ts` },
   {

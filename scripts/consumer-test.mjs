@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Consumer test: packs every public package as a tarball (as `npm publish` would), installs the
 // tarballs into a scratch ESM project and a scratch CommonJS project, and in each runs a real
-// verification through every adapter (Express, Koa, Nest on Express and Fastify) over HTTP, a
-// forged delivery through each, and loads the client, the Redis store and the CLI bin (and runs
-// its generate commands).
+// verification through every adapter (Express, Koa, Fastify, Nest on Express and Fastify) over
+// HTTP, a forged delivery through each, and loads the client, the Redis store and the CLI bin (and
+// runs its generate commands).
 // Run after `pnpm build`.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,6 +42,7 @@ console.log(`packed ${Object.keys(packed).length} packages into ${tarballs}`);
 const frameworks = {
   express: '5.3.0',
   koa: '3.3.0',
+  fastify: '5.12.8',
   '@nestjs/common': '12.5.1',
   '@nestjs/core': '12.5.1',
   '@nestjs/platform-express': '12.5.1',
@@ -109,6 +110,29 @@ async function main() {
     check('koa: handler ran', seen.join() === 'gmail');
     check('koa: forged 401', (await post(url, forged)).status === 401);
     server.close();
+  }
+
+  // Fastify: router mode on the plugin's own route, and verify-only on the app's route
+  {
+    const FastifyModule = await load('fastify');
+    const Fastify = FastifyModule.default ?? FastifyModule;
+    const { composioWebhooks, createWebhookRouter } = await load('@composio-webhooks/fastify');
+    const seen = [];
+    const router = createWebhookRouter().on('composio.trigger.disabled', (event) => { seen.push(event.data.trigger_name); });
+    const app = Fastify();
+    await app.register(composioWebhooks, { secret, router, logger: false });
+    await app.register(async (own) => {
+      await own.register(composioWebhooks, { secret, logger: false });
+      own.post('/own', { preParsing: own.composioWebhook }, async (request) => ({ type: request.composio.event.type }));
+    });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = base + '/webhooks/composio';
+    check('fastify: 200', (await post(url, await signWebhook({ payload: testing.buildTriggerDisabled(), secret }))).status === 200);
+    check('fastify: handler ran', seen.length === 1);
+    check('fastify: forged 401', (await post(url, forged)).status === 401);
+    const own = await post(base + '/own', await signWebhook({ payload: buildConnectionExpired(), secret }));
+    check('fastify: verify-only', own.body.type === 'composio.connected_account.expired');
+    await app.close();
   }
 
   // Nest, decorators applied as functions (plain JavaScript), on both platforms

@@ -1,5 +1,5 @@
 /**
- * `pnpm demo`: starts the Express, Koa and Nest (Express and Fastify platforms) examples on free
+ * `pnpm demo`: starts the Express, Koa, Fastify and Nest (Express and Fastify platforms) examples on free
  * ports with a demo secret and the in-memory store, sends each the same scripted series of real,
  * signed HTTP deliveries, and prints case × framework → status and the handlers that ran.
  * Exits 1 if any cell differs from the documented behaviour. Shuts everything down after.
@@ -17,6 +17,7 @@ import {
   signWebhook,
 } from '@composio-webhooks/core/testing';
 import { createApp as createExpressApp } from '../../express/src/app.js';
+import { createApp as createFastifyApp } from '../../fastify/src/app.js';
 import { createApp as createKoaApp } from '../../koa/src/app.js';
 import { createApp as createNestApp } from '../../nest/src/app.js';
 
@@ -67,6 +68,14 @@ async function startTargets(): Promise<Target[]> {
 
   const koaHttp = createServer(createKoaApp({ secret: SECRET, onHandled }).callback());
   targets.push({ name: 'Koa', url: await listen(koaHttp), close: closer(koaHttp) });
+
+  const fastify = await createFastifyApp({ secret: SECRET, onHandled });
+  const fastifyBase = await fastify.listen({ port: 0, host: '127.0.0.1' });
+  targets.push({
+    name: 'Fastify',
+    url: `${fastifyBase}/webhooks/composio`,
+    close: () => fastify.close(),
+  });
 
   for (const platform of ['express', 'fastify'] as const) {
     const app = await createNestApp({ secret: SECRET, onHandled, platform, logger: false });

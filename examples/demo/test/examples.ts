@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { assertBuilt } from '../../../packages/cli/test/helpers.js';
 import { serve } from '../../../packages/cli/test/servers.js';
 import { createApp as createExpressApp } from '../../express/src/app.js';
+import { createApp as createFastifyApp } from '../../fastify/src/app.js';
 import { createApp as createKoaApp } from '../../koa/src/app.js';
 import { createApp as createNestApp } from '../../nest/src/app.js';
 
@@ -16,13 +17,13 @@ export interface HandledRecord {
 }
 
 export interface Example {
-  name: 'express' | 'koa' | 'nest-express' | 'nest-fastify';
+  name: 'express' | 'koa' | 'fastify' | 'nest-express' | 'nest-fastify';
   /** `<origin>/webhooks/composio`. */
   url: string;
   close(): Promise<void>;
 }
 
-export const EXAMPLE_NAMES = ['express', 'koa', 'nest-express', 'nest-fastify'] as const;
+export const EXAMPLE_NAMES = ['express', 'koa', 'fastify', 'nest-express', 'nest-fastify'] as const;
 
 export async function startExamples(
   secret: string,
@@ -41,6 +42,13 @@ export async function startExamples(
   });
   const koa = await serve(createKoaApp({ secret, onHandled }).callback());
   examples.push({ name: 'koa', url: `${koa.origin}/webhooks/composio`, close: koa.close });
+  const fastify = await createFastifyApp({ secret, onHandled });
+  const fastifyBase = await fastify.listen({ port: 0, host: '127.0.0.1' });
+  examples.push({
+    name: 'fastify',
+    url: `${fastifyBase}/webhooks/composio`,
+    close: () => fastify.close(),
+  });
   for (const platform of ['express', 'fastify'] as const) {
     const app = await createNestApp({ secret, onHandled, platform, logger: false });
     await app.listen(0, '127.0.0.1');

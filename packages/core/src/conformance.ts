@@ -474,12 +474,14 @@ function rawRequest(
   headers: Record<string, string>,
   body: { chunked?: boolean; contentLength?: number; chunks: number; chunkBytes: number },
 ): Promise<string> {
-  const { hostname, port } = new URL(base);
+  const { hostname, port, pathname } = new URL(base);
+  // The base URL may carry a prefix (an app mounted under `/api`): the request goes under it.
+  const target = `${pathname.replace(/\/+$/, '')}${path}`;
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname === 'localhost' ? '127.0.0.1' : hostname);
     let answer = '';
     const head = [
-      `POST ${path} HTTP/1.1`,
+      `POST ${target} HTTP/1.1`,
       `host: ${hostname}:${port}`,
       'content-type: application/json',
       body.chunked ? 'transfer-encoding: chunked' : `content-length: ${body.contentLength}`,

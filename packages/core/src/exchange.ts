@@ -28,6 +28,9 @@ import {
 import { errorResponseFor, type ReceiverResponse } from './responses.js';
 import { createWebhookRouter, type WebhookRouter } from './router.js';
 
+/** Where adapters that register their own route (Nest, Fastify) serve it unless `path` says otherwise. */
+export const DEFAULT_WEBHOOK_PATH = '/webhooks/composio';
+
 /** The options every adapter takes, with one meaning everywhere. */
 export interface AdapterOptions extends Omit<ReceiverOptions, 'router'> {
   /**

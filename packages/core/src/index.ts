@@ -46,7 +46,7 @@ export {
   type WebhookVersion,
 } from './events.js';
 // respond: the receiver every adapter runs, its options and what it reports
-export type { AdapterOptions, WebhookRefusal } from './exchange.js';
+export { type AdapterOptions, DEFAULT_WEBHOOK_PATH, type WebhookRefusal } from './exchange.js';
 export type { WebhookHeaders } from './headers.js';
 // verify
 export type { CryptoBackend } from './hmac.js';

@@ -124,12 +124,16 @@ export interface AnsweringResponse {
  */
 export function observeNodeResponse(response: AnsweringResponse): Promise<number | 'closed'> {
   return new Promise((resolve) => {
-    const done = (): void => {
-      response.off('finish', done);
-      response.off('close', done);
-      resolve(response.writableFinished ? response.statusCode : 'closed');
+    const settle = (answer: number | 'closed'): void => {
+      response.off('finish', finished);
+      response.off('close', closed);
+      resolve(answer);
     };
-    response.once('finish', done);
-    response.once('close', done);
+    // 'finish' means the answer was written, whatever `writableFinished` says: in-process
+    // sockets (Fastify's inject(), light-my-request) keep what was written in `writableLength`.
+    const finished = (): void => settle(response.statusCode);
+    const closed = (): void => settle(response.writableFinished ? response.statusCode : 'closed');
+    response.once('finish', finished);
+    response.once('close', closed);
   });
 }

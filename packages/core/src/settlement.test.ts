@@ -105,6 +105,23 @@ describe('observeNodeResponse (Node responses)', () => {
       .toBe(false);
   });
 
+  it("'finish' settles from the status even when an in-process socket keeps writableLength (inject)", async () => {
+    const { receiver, delivery, accept } = await setup();
+    const acceptance = await accept();
+    // light-my-request (Fastify's inject()) keeps the written bytes on its fake socket, so
+    // `writableFinished` stays false although the answer was written.
+    const response = Object.assign(new EventEmitter(), {
+      statusCode: 201,
+      writableFinished: false,
+    });
+    const answered = observeNodeResponse(response);
+    response.emit('finish');
+    response.emit('close');
+    expect(await answered).toBe(201);
+    await acceptance.settle(201);
+    expect((await receiver.accept(delivery)).accepted).toBe(false);
+  });
+
   it('a response closed before it finished releases the claim', async () => {
     const { accept, outcomes } = await setup();
     const acceptance = await accept();

@@ -1,9 +1,9 @@
 /** Names shared by the module, controller, guard and decorators. */
 
-export const PACKAGE_NAME = '@composio-webhooks/nest';
+/** Where the built-in controller listens unless `path` says otherwise (core's constant). */
+export { DEFAULT_WEBHOOK_PATH } from '@composio-webhooks/core';
 
-/** Where the built-in controller listens unless `path` says otherwise. */
-export const DEFAULT_WEBHOOK_PATH = '/webhooks/composio';
+export const PACKAGE_NAME = '@composio-webhooks/nest';
 
 /** Metadata key of the handler registrations a method decorator leaves on a method. */
 export const COMPOSIO_HANDLER_METADATA = 'composio-webhooks:handlers';

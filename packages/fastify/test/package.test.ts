@@ -1,0 +1,197 @@
+/**
+ * The built package, as users get it: `import` from ESM and `require` from CommonJS by its real
+ * name, serving signed deliveries on Fastify 5 and 4 over a real port (router mode and
+ * verify-only), and its type declarations (including the `request.composio` augmentation)
+ * under NodeNext and bundler resolution with Fastify 5's and 4's types. Runs against `dist/`:
+ * build first (`pnpm --filter @composio-webhooks/fastify build`).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const distDir = join(packageDir, 'dist');
+const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+// Inside the package folder, so `@composio-webhooks/fastify` resolves to this package by name.
+const workDir = join(packageDir, '.tmp', `package-test-${process.pid}`);
+const tsc = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsc');
+
+function write(name: string, text: string): string {
+  const file = join(workDir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+beforeAll(() => {
+  for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) {
+    if (!existsSync(join(distDir, file))) {
+      throw new Error(
+        `${join(distDir, file)} is missing: run \`pnpm --filter @composio-webhooks/fastify build\` before the packaging tests.`,
+      );
+    }
+  }
+  mkdirSync(workDir, { recursive: true });
+});
+
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('package.json', () => {
+  it('is an ESM package with CJS, types for both formats, and Fastify 4 and 5 as peers', () => {
+    expect(pkg.name).toBe('@composio-webhooks/fastify');
+    expect(pkg.type).toBe('module');
+    expect(pkg.sideEffects).toBe(false);
+    expect(pkg.exports['.']).toEqual({
+      import: { types: './dist/index.d.ts', default: './dist/index.js' },
+      require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+    });
+    expect(pkg.files).toEqual(['dist', 'README.md']);
+    expect(pkg.peerDependencies.fastify).toBe('^4.10.0 || ^5.0.0');
+    expect(pkg.dependencies['fastify-plugin']).toMatch(/^\^5\./);
+    expect(pkg.dependencies['@composio-webhooks/core']).toBe('workspace:^');
+  });
+});
+
+/** A script that serves the plugin on a real port and delivers signed events to it. */
+function serveScript(format: 'esm' | 'cjs', fastifyName: 'fastify' | 'fastify4'): string {
+  const imports =
+    format === 'esm'
+      ? `import Fastify from '${fastifyName}';
+import { composioWebhooks, createWebhookRouter } from '@composio-webhooks/fastify';
+import { buildTriggerMessage, signWebhook } from '@composio-webhooks/core/testing';`
+      : `const Fastify = require('${fastifyName}');
+const { composioWebhooks, createWebhookRouter } = require('@composio-webhooks/fastify');
+const { buildTriggerMessage, signWebhook } = require('@composio-webhooks/core/testing');`;
+  return `${imports}
+(async () => {
+  const handled = [];
+  const router = createWebhookRouter().onAny((event) => { handled.push(event.type); });
+  const app = Fastify();
+  await app.register(composioWebhooks, { secret: 'pkg-secret', router, logger: false });
+  await app.register(async (own) => {
+    await own.register(composioWebhooks, { secret: 'pkg-secret', logger: false });
+    own.post('/verify-only', { preParsing: own.composioWebhook }, async (request) => ({
+      composio: request.composio.event.type,
+    }));
+  });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const signed = await signWebhook({ payload: buildTriggerMessage(), secret: 'pkg-secret' });
+  const routed = await fetch(base + '/webhooks/composio', { method: 'POST', headers: signed.headers, body: signed.body });
+  const again = await signWebhook({ payload: buildTriggerMessage(), secret: 'pkg-secret' });
+  const verified = await fetch(base + '/verify-only', { method: 'POST', headers: again.headers, body: again.body });
+  const forged = await fetch(base + '/webhooks/composio', { method: 'POST', headers: signed.headers, body: signed.body + ' ' });
+  await app.close();
+  console.log(JSON.stringify({
+    routed: routed.status, handled, verified: await verified.json(), forged: forged.status,
+  }));
+})();
+`;
+}
+
+describe.each([
+  ['esm', 'fastify', 'serve.mjs'],
+  ['cjs', 'fastify', 'serve.cjs'],
+  ['esm', 'fastify4', 'serve4.mjs'],
+  ['cjs', 'fastify4', 'serve4.cjs'],
+] as const)('built %s entry on %s', (format, fastifyName, file) => {
+  it('verifies, dispatches and answers over a real port', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [write(file, serveScript(format, fastifyName))],
+      {
+        cwd: packageDir,
+        timeout: 30_000,
+      },
+    );
+    expect(JSON.parse(stdout.trim().split('\n').pop() as string)).toEqual({
+      routed: 200,
+      handled: ['composio.trigger.message'],
+      verified: { composio: 'composio.trigger.message' },
+      forged: 401,
+    });
+  }, 30_000);
+});
+
+const consumer = `import Fastify, { type FastifyRequest } from 'fastify';
+import {
+  type ComposioWebhookOptions,
+  composioWebhooks,
+  createWebhookRouter,
+  isWebhookError,
+  type WebhookDelivery,
+} from '@composio-webhooks/fastify';
+
+const app = Fastify();
+const options: ComposioWebhookOptions = {
+  onRefusal: (refusal) => {
+    throw refusal.error;
+  },
+  tolerance: 60,
+};
+await app.register(composioWebhooks, { router: createWebhookRouter().onAny((event) => event.id), path: '/a' });
+await app.register(composioWebhooks, options);
+app.post('/b', { preParsing: app.composioWebhook }, async (request) => {
+  const delivery: WebhookDelivery | undefined = request.composio;
+  return { id: delivery?.id };
+});
+app.setErrorHandler((error, _request, reply) => {
+  if (isWebhookError(error)) return reply.code(error.status).send({ code: error.code });
+  return reply.send(error);
+});
+export const read = (request: FastifyRequest): string | undefined => request.composio?.event.type;
+// Fails to compile if the augmentation were lost or \`any\`.
+// @ts-expect-error request.composio is a WebhookDelivery, not a string
+export const wrong = (request: FastifyRequest): string | undefined => request.composio;
+// @ts-expect-error the plugin's options are typed: maxBodyBytes is a number
+await app.register(composioWebhooks, { maxBodyBytes: '1mb' });
+`;
+
+describe.each([
+  ['NodeNext ESM', 'consumer.mts', { module: 'NodeNext', moduleResolution: 'NodeNext' }],
+  ['bundler', 'consumer.ts', { module: 'ESNext', moduleResolution: 'Bundler' }],
+] as const)('declarations under %s', (_name, file, resolution) => {
+  it.each([
+    ['Fastify 5', {}],
+    ['Fastify 4', { fastify: [join(packageDir, 'node_modules/fastify4/fastify.d.ts')] }],
+  ] as const)(
+    'type-check a consumer with %s',
+    async (_types, paths) => {
+      const dir = join(workDir, `${file.replace('.', '-')}-${Object.keys(paths).length}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, file), consumer);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            ...resolution,
+            target: 'ES2022',
+            strict: true,
+            noEmit: true,
+            esModuleInterop: true,
+            // Library internals are not ours to check; a lost or \`any\` declaration fails the
+            // consumer's expect-error lines instead.
+            skipLibCheck: true,
+            types: ['node'],
+            typeRoots: [join(packageDir, '..', '..', 'node_modules', '@types')],
+            paths,
+          },
+          files: [file],
+        }),
+      );
+      const result = await run(tsc, ['-p', join(dir, 'tsconfig.json')], {
+        cwd: packageDir,
+        timeout: 60_000,
+      }).then(
+        () => '',
+        (error: { stdout?: string }) => error.stdout ?? String(error),
+      );
+      expect(result).toBe('');
+    },
+    60_000,
+  );
+});

@@ -200,7 +200,7 @@ export function createExchange(
     // Whatever the headers alone decide is answered before a body byte is read, and the
     // connection is closed rather than drained.
     const trace = receiver.begin(request.headers);
-    const early = receiver.precheck(request.headers);
+    const early = receiver.precheck(request.headers, trace);
     if (early) return refuse(early, closing(receiver.reject(early, trace)));
     let body: WebhookBody;
     try {

@@ -8,6 +8,7 @@
 import type { WebhookDelivery } from './events.js';
 import type { WebhookHeaders } from './headers.js';
 import type { ReceiverOutcome } from './outcome.js';
+import type { CheckedHeaders } from './verify.js';
 
 /** What an instrumentation learns when a request arrives. */
 export interface WebhookRequestInfo {
@@ -35,6 +36,8 @@ export interface WebhookRequestScope {
 export interface RequestTrace {
   started: number;
   scope: WebhookRequestScope | undefined;
+  /** The headers as `precheck` read them, so verification does not read them again. */
+  checked?: CheckedHeaders;
 }
 
 /** The scopes of several instrumentations, as one (the first wraps the outermost). */

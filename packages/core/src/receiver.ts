@@ -136,7 +136,7 @@ export interface WebhookReceiver {
    * What can be refused from the headers alone, before any body byte is read: missing
    * signature headers, a malformed or stale timestamp, no `v1,` signature, a compressed body.
    */
-  precheck(headers: WebhookHeaders): WebhookError | undefined;
+  precheck(headers: WebhookHeaders, trace?: RequestTrace): WebhookError | undefined;
   /** `bodyTimeoutMs`, for adapters reading the body. */
   readonly bodyTimeoutMs: number;
   /**
@@ -275,7 +275,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
           ),
         );
       }
-      delivery = await verifier.verify(body as WebhookBody, request?.headers ?? {});
+      delivery = await verifier.verify(body as WebhookBody, request?.headers ?? {}, trace.checked);
     } catch (error) {
       return rejected(error, trace);
     }
@@ -367,20 +367,30 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       }
       return acceptance.complete();
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(resolve, handlerTimeoutMs, TIMED_OUT);
+    const timeoutMs = handlerTimeoutMs;
+    // One timer and one promise per delivery: whichever of the handlers and the deadline comes
+    // first settles the answer.
+    return new Promise<ReceiverResponse>((resolve) => {
+      let answered = false;
+      const timer = setTimeout(() => {
+        answered = true;
+        resolve(acceptance.outlive(dispatching, timeoutMs));
+      }, timeoutMs);
+      dispatching.then(
+        () => {
+          if (answered) return;
+          answered = true;
+          clearTimeout(timer);
+          resolve(acceptance.complete());
+        },
+        (error: unknown) => {
+          if (answered) return;
+          answered = true;
+          clearTimeout(timer);
+          resolve(acceptance.fail(error));
+        },
+      );
     });
-    let result: unknown;
-    try {
-      result = await Promise.race([dispatching, deadline]);
-    } catch (error) {
-      return acceptance.fail(error);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (result !== TIMED_OUT) return acceptance.complete();
-    return acceptance.outlive(dispatching, handlerTimeoutMs);
   }
 
   return {
@@ -389,10 +399,11 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     accept,
     begin,
     run,
-    precheck(headers) {
+    precheck(headers, trace) {
       try {
         checkEncoding(headers ?? {});
-        verifier.checkHeaders(headers ?? {});
+        const checked = verifier.checkHeaders(headers ?? {});
+        if (trace) trace.checked = checked;
         return undefined;
       } catch (error) {
         return asWebhookError(error);
@@ -413,8 +424,6 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     },
   };
 }
-
-const TIMED_OUT = Symbol('timed out');
 
 /**
  * Composio sends identity-encoded JSON. A compressed body is refused the same way on every

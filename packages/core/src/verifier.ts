@@ -8,10 +8,10 @@ import type { WebhookDelivery } from './events.js';
 import type { WebhookHeaders } from './headers.js';
 import type { CryptoBackend } from './hmac.js';
 import { type PreparedSecrets, prepareSecrets, type SecretFormat } from './secrets.js';
-import { verifyDelivery, type WebhookBody } from './verify.js';
+import { type CheckedHeaders, verifyDelivery, type WebhookBody } from './verify.js';
 import { checkHeaders, verifySync } from './verify-fast.js';
 
-export type { WebhookBody };
+export type { CheckedHeaders, WebhookBody };
 /** @deprecated Use `WebhookBody`. */
 export type WebhookPayload = WebhookBody;
 
@@ -42,12 +42,17 @@ export interface VerifyWebhookInput extends VerifierOptions {
 
 export interface WebhookVerifier {
   /** Verifies a delivery and returns it typed; rejects with a `WebhookError`. */
-  verify(payload: WebhookBody, headers: WebhookHeaders): Promise<WebhookDelivery>;
+  verify(
+    payload: WebhookBody,
+    headers: WebhookHeaders,
+    /** What `checkHeaders(headers)` returned for these headers, so they are not read twice. */
+    checked?: CheckedHeaders,
+  ): Promise<WebhookDelivery>;
   /**
    * The checks that need no body: the three headers present, the timestamp well-formed and within
    * the tolerance, at least one `v1,` signature. Throws the `WebhookError` `verify` would.
    */
-  checkHeaders(headers: WebhookHeaders): void;
+  checkHeaders(headers: WebhookHeaders): CheckedHeaders;
 }
 
 export function createWebhookVerifier(options: VerifierOptions = {}): WebhookVerifier {
@@ -70,10 +75,9 @@ function verifierFor(
   const sync = prepared.keys.every((key) => key.sync);
   const verify = sync ? verifySync : verifyDelivery;
   return {
-    verify: (payload, headers) => verify(prepared, tolerance, now, payload, headers),
-    checkHeaders(headers) {
-      checkHeaders(headers, tolerance, now);
-    },
+    verify: (payload, headers, checked) =>
+      verify(prepared, tolerance, now, payload, headers, checked),
+    checkHeaders: (headers) => checkHeaders(headers, tolerance, now),
   };
 }
 

@@ -21,8 +21,12 @@ import {
 } from './verify.js';
 
 /** The header checks of `verify` (no body needed), fast path first. */
-export function checkHeaders(headers: WebhookHeaders, tolerance: number, now: () => number): void {
-  plainRecord(headers, tolerance, now) ?? readHeaders(headers, tolerance, now);
+export function checkHeaders(
+  headers: WebhookHeaders,
+  tolerance: number,
+  now: () => number,
+): CheckedHeaders {
+  return plainRecord(headers, tolerance, now) ?? readHeaders(headers, tolerance, now);
 }
 
 /** node:crypto: everything runs synchronously, the result is wrapped in a promise once. */
@@ -32,10 +36,12 @@ export function verifySync(
   now: () => number,
   payload: WebhookBody,
   headers: WebhookHeaders,
+  prechecked?: CheckedHeaders,
 ): Promise<WebhookDelivery> {
   try {
     assertRawBody(payload);
-    const checked = plainRecord(headers, tolerance, now) ?? readHeaders(headers, tolerance, now);
+    const checked =
+      prechecked ?? plainRecord(headers, tolerance, now) ?? readHeaders(headers, tolerance, now);
     for (const key of prepared.keys) {
       const digest = key.digest(checked.prefix, payload) as Uint8Array;
       for (const signature of checked.signatures) {

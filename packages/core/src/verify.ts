@@ -44,9 +44,10 @@ export async function verifyDelivery(
   now: () => number,
   payload: WebhookBody,
   headers: WebhookHeaders,
+  prechecked?: CheckedHeaders,
 ): Promise<WebhookDelivery> {
   assertRawBody(payload);
-  const checked = readHeaders(headers, tolerance, now);
+  const checked = prechecked ?? readHeaders(headers, tolerance, now);
   for (const key of prepared.keys) {
     const digest = await key.digest(checked.prefix, payload);
     for (const signature of checked.signatures) {

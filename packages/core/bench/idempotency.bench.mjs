@@ -41,7 +41,9 @@ const cpuMicros = () => {
 // Flat strings, like the header values Node's HTTP parser hands over (a template literal around
 // randomUUID() would be a rope of a dozen pieces, ten times the size).
 const ids = (count) =>
-  Array.from({ length: count }, () => Buffer.from(`msg_${randomUUID()}`, 'latin1').toString('latin1'));
+  Array.from({ length: count }, () =>
+    Buffer.from(`msg_${randomUUID()}`, 'latin1').toString('latin1'),
+  );
 
 /** Claims and completes every id (a store at its steady state). */
 async function fill(store, list) {

@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_ENTRIES,
   type IdempotencyClaim,
   MemoryIdempotencyStore,
+  type MemoryIdempotencyStoreOptions,
 } from './idempotency.js';
 
 function clock(start = 1_000_000) {
@@ -294,7 +295,7 @@ describe('MemoryIdempotencyStore', () => {
     expect((await store.claim('x')).status).toBe('claimed');
   });
 
-  it.each([
+  it.each<[unknown, RegExp]>([
     [{ leaseMs: 0 }, /leaseMs must be a positive number/],
     [{ leaseMs: -1 }, /leaseMs/],
     [{ completedTtlMs: Number.NaN }, /completedTtlMs/],
@@ -303,7 +304,9 @@ describe('MemoryIdempotencyStore', () => {
     [{ logger: {} }, /logger must have a warn\(message\) method/],
     [{ logger: null }, /logger/],
   ])('rejects bad options at construction: %j', (options, pattern) => {
-    expect(() => new MemoryIdempotencyStore(options)).toThrow(WebhookConfigError);
-    expect(() => new MemoryIdempotencyStore(options)).toThrow(pattern);
+    // Options as plain JavaScript callers may pass them, wrong types included.
+    const make = () => new MemoryIdempotencyStore(options as MemoryIdempotencyStoreOptions);
+    expect(make).toThrow(WebhookConfigError);
+    expect(make).toThrow(pattern);
   });
 });

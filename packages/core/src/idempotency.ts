@@ -44,8 +44,9 @@ export const DEFAULT_LEASE_MS = 60_000;
 export const DEFAULT_COMPLETED_TTL_MS = 24 * 60 * 60 * 1000;
 /**
  * Ids a `MemoryIdempotencyStore` holds (claims in flight and processed ids) before it evicts the
- * oldest processed id: 100 000, about 13 MiB when full (measured: ~134 bytes per processed id,
- * its 40-character string included; `pnpm bench` in packages/core).
+ * oldest processed id: 100 000, 13–16 MiB when full (measured: ~134 bytes per processed id, its
+ * 40-character string included, as the store fills; ~160 once it evicts and its `Map` has grown
+ * to its steady size; `pnpm bench` in packages/core).
  */
 export const DEFAULT_MAX_ENTRIES = 100_000;
 

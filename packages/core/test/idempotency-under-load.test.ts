@@ -109,6 +109,8 @@ async function flood(url: string, deliveries: Signed[], concurrency = 32): Promi
 async function slowDeliveryOutlivesFlood(
   others: number,
   options: { idempotency?: IdempotencyStore; handlerTimeoutMs?: number } = {},
+  /** Hold the first run at least this long after its claim before sending the copy. */
+  outlastMs = 0,
 ) {
   const { router, runs, finishSlow, maxConcurrentSlow } = countingRouter();
   const receiver = createWebhookReceiver({ router, secret: SECRET, logger: false, ...options });
@@ -116,8 +118,11 @@ async function slowDeliveryOutlivesFlood(
   const [slow, ...rest] = await signedDeliveries(others + 1, SLOW);
   const first = post(url, slow as Signed);
   await vi.waitFor(() => expect(runs.get(SLOW)).toBe(1));
+  const claimedAt = Date.now();
 
   expect(await flood(url, rest)).toEqual(new Set([200]));
+  const left = claimedAt + outlastMs - Date.now();
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
   // The first delivery is still being processed: its copy must wait.
   const copy = await post(url, slow as Signed);
   expect(copy.status).toBe(409);
@@ -144,10 +149,11 @@ describe('a claim in flight is never evicted', () => {
     await slowDeliveryOutlivesFlood(10_500);
   }, 120_000);
 
-  it('a store full 10 times over (maxEntries 500, 5 000 deliveries), with a 900 ms lease the receiver renews, still answers the copy 409', async () => {
-    const store = new MemoryIdempotencyStore({ maxEntries: 500, leaseMs: 900, logger: false });
-    // The flood lasts seconds, many leases: only renewal (every leaseMs / 3 past the deadline) keeps the claim.
-    await slowDeliveryOutlivesFlood(5_000, { idempotency: store, handlerTimeoutMs: 300 });
+  it('a store full 10 times over (maxEntries 500, 5 000 deliveries), past three leases the receiver renews, still answers the copy 409', async () => {
+    const store = new MemoryIdempotencyStore({ maxEntries: 500, leaseMs: 3_000, logger: false });
+    // The copy comes three leases after the claim: only renewal (every leaseMs / 3 past the
+    // handler deadline) keeps the claim, and the lease leaves 2 s for a busy event loop.
+    await slowDeliveryOutlivesFlood(5_000, { idempotency: store, handlerTimeoutMs: 1_000 }, 9_000);
     expect(store.size).toBeLessThanOrEqual(500);
   }, 120_000);
 

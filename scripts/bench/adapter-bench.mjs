@@ -35,7 +35,8 @@ const commit = {
   files: ['src/receiver.ts', 'test/receiver.test.ts', 'README.md'],
 };
 
-async function signedPool(size, { buildTriggerMessage, signWebhook }) {
+/** `size` signed deliveries of unique ids, the same 1 KB trigger message otherwise. */
+export async function signedPool(size, { buildTriggerMessage, signWebhook }) {
   const pool = [];
   const template = buildTriggerMessage({ data: commit });
   for (let i = 0; i < size; i++) {
@@ -46,9 +47,11 @@ async function signedPool(size, { buildTriggerMessage, signWebhook }) {
   return pool;
 }
 
-function startServer(serverModule, major) {
+/** Forks the adapter's bench server; resolves once it listens, with an IPC `request(message, reply)`. */
+export function startServer(serverModule, major, { execArgv = [] } = {}) {
   const child = fork(fileURLToPath(serverModule), [major], {
     env: { ...process.env, BENCH_SECRET: SECRET },
+    execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const request = (message, reply) =>

@@ -167,7 +167,7 @@ const V2_METADATA_KEYS = new Set([
 function fromV2(raw: Json, type: string, data: Json, context: ParseContext): TriggerMessageEvent {
   const triggerData: Json = {};
   for (const key of Object.keys(data)) {
-    if (!V2_METADATA_KEYS.has(key)) triggerData[key] = data[key];
+    if (!V2_METADATA_KEYS.has(key)) setOwn(triggerData, key, data[key]);
   }
   const v = new Validator(`V2 ${type}`);
   const triggerId = firstString(data.trigger_nano_id, data.trigger_id);
@@ -260,6 +260,23 @@ class Validator {
     if (this.problems.length > 0) {
       throw invalid(`The ${this.what} payload is malformed: ${this.problems.join('; ')}.`);
     }
+  }
+}
+
+/**
+ * `target[key] = value` that always creates an own data property: plain assignment of a
+ * `__proto__` key (which JSON.parse keeps as an ordinary key) would swap the prototype instead.
+ */
+function setOwn(target: Json, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
   }
 }
 

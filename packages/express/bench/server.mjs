@@ -6,10 +6,12 @@
  *   /middleware composioWebhook({ router, idempotency: false })
  *   /memory     composioWebhook({ router }) with the default in-memory dedupe store
  *
- * Every route answers 200 `{ ok: true, id }` with res.json. The parent talks to it over IPC.
+ * Every route answers 200 `{ ok: true, id }` with res.json. The parent talks to it over IPC
+ * (scripts/bench/server-ipc.mjs).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { composioWebhook, createWebhookRouter } from '@composio-webhooks/express';
+import { serveBenchIpc } from '../../../scripts/bench/server-ipc.mjs';
 
 const major = process.argv[2] === '4' ? '4' : '5';
 const { default: express } = await import(major === '4' ? 'express4' : 'express');
@@ -70,14 +72,11 @@ let memory = webhook('memory', {});
 // A fresh receiver (and so a fresh dedupe store) for each measured round.
 app.post('/memory', (req, res, next) => memory(req, res, next));
 
-process.on('message', (message) => {
-  if (message.type === 'reset-memory') {
+serveBenchIpc({
+  handled,
+  resetMemory() {
     memory = webhook('memory', {});
-    process.send({ type: 'reset' });
-  } else if (message.type === 'counts') {
-    const cpu = process.cpuUsage();
-    process.send({ type: 'counts', handled: { ...handled }, cpuMicros: cpu.user + cpu.system });
-  }
+  },
 });
 
 const server = app.listen(0, '127.0.0.1', () => {

@@ -6,10 +6,12 @@
  *   /middleware composioWebhook({ router, idempotency: false, path })
  *   /memory     composioWebhook({ router, path }) with the default in-memory dedupe store
  *
- * Every path answers 200 `{ ok: true, id }` as JSON. The parent talks to it over IPC.
+ * Every path answers 200 `{ ok: true, id }` as JSON. The parent talks to it over IPC
+ * (scripts/bench/server-ipc.mjs).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { composioWebhook, createWebhookRouter } from '@composio-webhooks/koa';
+import { serveBenchIpc } from '../../../scripts/bench/server-ipc.mjs';
 
 const major = process.argv[2] === '2' ? '2' : '3';
 const { default: Koa } = await import(major === '2' ? 'koa2' : 'koa');
@@ -93,14 +95,11 @@ app.use(middleware);
 // A fresh receiver (and so a fresh dedupe store) for each measured round.
 app.use((ctx, next) => memory(ctx, next));
 
-process.on('message', (message) => {
-  if (message.type === 'reset-memory') {
+serveBenchIpc({
+  handled,
+  resetMemory() {
     memory = webhook('memory', {});
-    process.send({ type: 'reset' });
-  } else if (message.type === 'counts') {
-    const cpu = process.cpuUsage();
-    process.send({ type: 'counts', handled: { ...handled }, cpuMicros: cpu.user + cpu.system });
-  }
+  },
 });
 
 const server = app.listen(0, '127.0.0.1', () => {

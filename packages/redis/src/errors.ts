@@ -4,7 +4,7 @@ export function message(text: string): string {
   return `${PACKAGE_PREFIX} ${text}`;
 }
 
-export type RedisStoreOperation = 'claim' | 'complete' | 'release';
+export type RedisStoreOperation = 'claim' | 'complete' | 'release' | 'renew';
 
 export type RedisStoreFailure =
   /** Redis did not answer within `timeoutMs` (down, reconnecting, overloaded or paused). */

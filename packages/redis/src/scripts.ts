@@ -1,5 +1,5 @@
 /**
- * The three Lua scripts of the claim protocol. Each touches one key (cluster-safe) and runs
+ * The four Lua scripts of the claim protocol. Each touches one key (cluster-safe) and runs
  * atomically inside Redis, so "read the value, then act on it" cannot interleave with another
  * instance.
  */
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 export const COMPLETED_MARKER = 'completed';
 
 export interface LuaScript {
-  readonly name: 'claim' | 'complete' | 'release';
+  readonly name: 'claim' | 'complete' | 'release' | 'renew';
   readonly source: string;
   /** SHA-1 of `source`, for EVALSHA. */
   readonly sha: string;
@@ -63,6 +63,19 @@ export const RELEASE = script(
   'release',
   `if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
+end
+return 0`,
+);
+
+/**
+ * KEYS[1] id key; ARGV[1] token, ARGV[2] lease ms. Compare-and-extend: restarts the lease from
+ * now only while the caller still holds it. A lapsed lease is gone from Redis, so it is never
+ * revived: another instance may have claimed the id since. Returns 1 when renewed, 0 otherwise.
+ */
+export const RENEW = script(
+  'renew',
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0`,
 );

@@ -181,6 +181,28 @@ describe('RedisIdempotencyStore calls', () => {
     await expect(store.claim('x')).rejects.toMatchObject({ operation: 'claim', failure: 'reply' });
     await expect(store.complete('x', 't')).rejects.toMatchObject({ failure: 'reply' });
     await expect(store.release('x', 't')).rejects.toMatchObject({ failure: 'reply' });
+    await expect(store.renew('x', 't')).rejects.toMatchObject({
+      operation: 'renew',
+      failure: 'reply',
+    });
+  });
+
+  it('renews with the token and whole milliseconds of lease', async () => {
+    const client = new FakeClient(() => Promise.resolve(1));
+    const store = new RedisIdempotencyStore({ client, leaseMs: 900.5 });
+    expect(await store.renew('x', 'token-1')).toBe(true);
+    expect(client.calls[0]?.args.slice(2)).toEqual(['composio-webhooks:x', 'token-1', 901]);
+  });
+
+  it('rejects a renew with a timeout error when Redis never answers', async () => {
+    const store = new RedisIdempotencyStore({
+      client: new FakeClient(() => new Promise(() => {})),
+      timeoutMs: 20,
+    });
+    await expect(store.renew('x', 't')).rejects.toMatchObject({
+      operation: 'renew',
+      failure: 'timeout',
+    });
   });
 
   it('passes whole milliseconds to PX', async () => {

@@ -6,6 +6,7 @@
  * - complete: compare-and-set to the completed marker with `completedTtlMs`, only while the
  *   caller's lease is still there (or lapsed unclaimed): never over another instance's claim.
  * - release: compare-and-delete, so a slow instance cannot free the id another one holds.
+ * - renew: compare-and-extend the lease (`PEXPIRE`), while the caller's token is still there.
  */
 import {
   type IdempotencyClaim,
@@ -25,6 +26,7 @@ import {
   IN_FLIGHT,
   type LuaScript,
   RELEASE,
+  RENEW,
 } from './scripts.js';
 
 /** Prefix of every key the store writes: `composio-webhooks:<webhook-id>`. */
@@ -125,6 +127,17 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async release(id: string, token: string): Promise<void> {
     const reply = await this.run('release', RELEASE, id, [token]);
     if (reply !== 0 && reply !== 1) throw unexpected('release', reply);
+  }
+
+  /**
+   * Restarts the lease of a claim `token` still holds (`leaseMs` from now). Resolves false when
+   * the claim is no longer the caller's: completed, released, or lapsed (a lapsed lease is never
+   * revived, since another instance may have claimed the id since).
+   */
+  async renew(id: string, token: string): Promise<boolean> {
+    const reply = await this.run('renew', RENEW, id, [token, Math.ceil(this.leaseMs)]);
+    if (reply !== 0 && reply !== 1) throw unexpected('renew', reply);
+    return reply === 1;
   }
 
   private run(

@@ -117,6 +117,44 @@ describe.each(IOREDIS_MAJORS)('RedisIdempotencyStore on ioredis %i', (major) => 
     expect(await s.claim('msg_1')).toEqual({ status: 'completed' });
   });
 
+  it('renews a lease it holds, so a claim outlives leaseMs while its handler runs', async () => {
+    const s = store({ leaseMs: 300 });
+    const token = tokenOf(await s.claim('msg_1'));
+    for (let i = 0; i < 6; i++) {
+      await sleep(100); // leaseMs / 3
+      expect(await s.renew('msg_1', token)).toBe(true);
+      const ttl = await client.pttl(s.key('msg_1'));
+      expect(ttl).toBeGreaterThan(200);
+      expect(ttl).toBeLessThanOrEqual(300);
+    }
+    // 600 ms after the claim, twice its lease: still held.
+    expect(await s.claim('msg_1')).toEqual({ status: 'in-flight' });
+    expect(await client.get(s.key('msg_1'))).toBe(token);
+    await s.complete('msg_1', token);
+    expect(await s.claim('msg_1')).toEqual({ status: 'completed' });
+  });
+
+  it('refuses to renew a claim that is no longer the caller’s', async () => {
+    const s = store({ leaseMs: 150, completedTtlMs: 60_000 });
+    expect(await s.renew('msg_unknown', 'token')).toBe(false);
+    const slow = tokenOf(await s.claim('msg_1'));
+    expect(await s.renew('msg_1', 'another-token')).toBe(false);
+    await sleep(250); // lapsed: never revived
+    expect(await s.renew('msg_1', slow)).toBe(false);
+    expect(await client.get(s.key('msg_1'))).toBeNull();
+    const fresh = tokenOf(await s.claim('msg_1'));
+    expect(await s.renew('msg_1', slow)).toBe(false);
+    expect(await client.get(s.key('msg_1'))).toBe(fresh);
+    await s.complete('msg_1', fresh);
+    expect(await s.renew('msg_1', fresh)).toBe(false);
+    const ttl = await client.pttl(s.key('msg_1'));
+    expect(ttl).toBeGreaterThan(50_000); // the completed TTL, untouched
+    const released = tokenOf(await s.claim('msg_2'));
+    await s.release('msg_2', released);
+    expect(await s.renew('msg_2', released)).toBe(false);
+    expect(await client.get(s.key('msg_2'))).toBeNull();
+  });
+
   it('forgets a completed id after completedTtlMs', async () => {
     const s = store({ completedTtlMs: 150 });
     await s.complete('msg_1', tokenOf(await s.claim('msg_1')));

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -11,8 +12,13 @@ import { build } from 'esbuild';
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 const coreSources = fileURLToPath(new URL('../../../core/src/', import.meta.url));
 
-/** Bundles the instance script; returns its path (inside this package, so `ioredis` resolves). */
-export async function bundleInstance(): Promise<string> {
+/**
+ * Bundles the instance script; returns its path (inside this package, so `ioredis` resolves).
+ * `coreSources` bundles another copy of core's `src/` (e.g. an older commit's, for a "before"
+ * measurement); an entry point that copy lacks resolves to its index.
+ */
+export async function bundleInstance(options: { coreSources?: string } = {}): Promise<string> {
+  const core = options.coreSources ?? coreSources;
   const dir = `${packageRoot}node_modules/.cache/redis-tests`;
   await mkdir(dir, { recursive: true });
   const outfile = `${dir}/instance-${process.pid}-${Date.now()}.mjs`;
@@ -31,7 +37,8 @@ export async function bundleInstance(): Promise<string> {
         setup(pluginBuild) {
           pluginBuild.onResolve({ filter: /^@composio-webhooks\/core(\/.*)?$/ }, (args) => {
             const entry = args.path === '@composio-webhooks/core' ? 'index' : args.path.slice(24);
-            return { path: `${coreSources}${entry}.ts` };
+            const path = `${core}${entry}.ts`;
+            return { path: existsSync(path) ? path : `${core}index.ts` };
           });
         },
       },

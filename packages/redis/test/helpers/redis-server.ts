@@ -1,6 +1,7 @@
 /**
- * A throwaway `redis-server` process on a free loopback port: no persistence, stopped and
- * restarted on the same port for the outage tests, paused with SIGSTOP for the timeout tests.
+ * A throwaway `redis-server` process on a free loopback port: no persistence (or an append-only
+ * file in its own directory), stopped and restarted on the same port (and directory) for the
+ * outage tests and the fault benchmark, paused with SIGSTOP for the timeout tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,16 +14,27 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+export interface RedisServerOptions {
+  /**
+   * A directory for an append-only file (`appendonly yes`, fsync every second, fsynced on
+   * SIGTERM): a restart on it keeps every key. Default: no persistence, a restart forgets all.
+   */
+  aofDir?: string;
+}
+
 export class RedisServer {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: RedisServerOptions,
+  ) {}
 
   /** Starts `redis-server` on a free port (another one if the port was taken meanwhile). */
-  static async start(): Promise<RedisServer> {
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new RedisServer(await freePort());
+      const server = new RedisServer(await freePort(), options);
       try {
         await server.restart();
         return server;
@@ -54,9 +66,9 @@ export class RedisServer {
         '--save',
         '',
         '--appendonly',
-        'no',
+        this.options.aofDir ? 'yes' : 'no',
         '--dir',
-        tmpdir(),
+        this.options.aofDir ?? tmpdir(),
         '--loglevel',
         'notice',
       ],
@@ -102,7 +114,12 @@ export class RedisServer {
     this.child = child;
   }
 
-  /** Stops the server (SIGTERM, no save) and waits for it to exit. */
+  /** The server's pid while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Stops the server (SIGTERM: no RDB save; the AOF, if any, is fsynced) and waits for it to exit. */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;

@@ -176,11 +176,11 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       ),
     );
   }
-  const store = resolveStore(options.idempotency);
+  const logger = options.logger === undefined ? console : options.logger;
+  const store = resolveStore(options.idempotency, logger);
   const handlerTimeoutMs = checkHandlerTimeout(options.handlerTimeoutMs, store);
   const bodyTimeoutMs = positiveMs(options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs');
   const failOpen = options.failOpen === true;
-  const logger = options.logger === undefined ? console : options.logger;
   const onOutcome = options.onOutcome;
   const verifier = createWebhookVerifier(options);
   // Trigger data checks (trigger-validation.ts): undefined when no validators were given.
@@ -477,9 +477,13 @@ function positiveMs(value: unknown, fallback: number, name: string): number {
   return value;
 }
 
-function resolveStore(idempotency: ReceiverOptions['idempotency']): IdempotencyStore | undefined {
+function resolveStore(
+  idempotency: ReceiverOptions['idempotency'],
+  logger: WebhookLogger | false,
+): IdempotencyStore | undefined {
   if (idempotency === false) return undefined;
-  if (idempotency === undefined) return new MemoryIdempotencyStore();
+  // The default store warns through the receiver's logger (and is silent with logger: false).
+  if (idempotency === undefined) return new MemoryIdempotencyStore({ logger });
   if (
     idempotency === null ||
     typeof idempotency.claim !== 'function' ||

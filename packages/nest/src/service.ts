@@ -40,13 +40,11 @@ export class ComposioWebhooksService {
   constructor(@Inject(COMPOSIO_WEBHOOKS_MODULE_OPTIONS) options: ComposioWebhooksModuleOptions) {
     const checked = checkModuleOptions(options);
     this.router = checked.router ?? createWebhookRouter();
+    const logger = checked.logger === undefined ? nestLogger() : checked.logger;
+    // One store for both exchanges, so a delivery is deduped whichever route it reaches.
     const idempotency: IdempotencyStore | false =
-      checked.idempotency ?? new MemoryIdempotencyStore();
-    const shared = {
-      ...checked,
-      idempotency,
-      logger: checked.logger === undefined ? nestLogger() : checked.logger,
-    };
+      checked.idempotency ?? new MemoryIdempotencyStore({ logger });
+    const shared = { ...checked, idempotency, logger };
     this.exchange = createExchange(
       { ...shared, router: this.router },
       { packageName: PACKAGE_NAME, kind: 'route' },

@@ -18,6 +18,7 @@
 import { WebhookConfigError, type WebhookError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
 import type { WebhookHeaders } from './headers.js';
+import type { WebhookLogger } from './outcome.js';
 import {
   asWebhookError,
   createWebhookReceiver,
@@ -78,6 +79,8 @@ export interface ExchangeRequest {
   /** The request path without the query string (used when `path` is set on a middleware adapter). */
   path?: string;
   headers: WebhookHeaders;
+  /** This request's own logger (e.g. Fastify's `request.log`), instead of the `logger` option. */
+  logger?: WebhookLogger;
   /**
    * The exact raw body, read within `limits`; rejects with a `WebhookError` (413 over
    * `maxBytes`, 408 after `timeoutMs`, 400 unreadable, 500 `RAW_BODY_UNAVAILABLE`).
@@ -199,7 +202,7 @@ export function createExchange(
     }
     // Whatever the headers alone decide is answered before a body byte is read, and the
     // connection is closed rather than drained.
-    const trace = receiver.begin(request.headers);
+    const trace = receiver.begin(request.headers, request.logger);
     const early = receiver.precheck(request.headers, trace);
     if (early) return refuse(early, closing(receiver.reject(early, trace)));
     let body: WebhookBody;

@@ -145,7 +145,7 @@ export interface WebhookReceiver {
    */
   accept(request: WebhookRequest, trace?: RequestTrace): Promise<Acceptance>;
   /** Starts one request's clock and instrumentation scope (adapters call it before reading the body). */
-  begin(headers: WebhookHeaders): RequestTrace;
+  begin(headers: WebhookHeaders, logger?: WebhookLogger): RequestTrace;
   /** The response for an error met before `receive` (e.g. while reading the body), reported like any outcome. */
   reject(error: unknown, trace?: RequestTrace): ReceiverResponse;
   /** The body size limit adapters must apply while reading the stream. */
@@ -198,8 +198,14 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         : [options.instrumentation as WebhookInstrumentation],
   );
 
-  function begin(headers: WebhookHeaders): RequestTrace {
-    return { started: clock(), scope: instrumentation?.onRequest({ headers }) };
+  function begin(headers: WebhookHeaders, requestLogger?: WebhookLogger): RequestTrace {
+    const trace: RequestTrace = {
+      started: clock(),
+      scope: instrumentation?.onRequest({ headers }),
+    };
+    // A request's own logger (e.g. Fastify's request.log), unless logging is off.
+    if (requestLogger && logger) trace.logger = requestLogger;
+    return trace;
   }
 
   function report(outcome: ReceiverOutcome, trace?: RequestTrace): void {
@@ -210,14 +216,15 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         // Instrumentation must not change the answer.
       }
     }
-    if (logger) {
+    const log = trace?.logger ?? logger;
+    if (log) {
       const { error } = outcome;
       if (outcome.type === 'handler-failed' || outcome.code === 'RAW_BODY_UNAVAILABLE') {
-        logger.error(error?.message ?? outcome.type, error?.cause ?? error);
+        log.error(error?.message ?? outcome.type, error?.cause ?? error);
       } else if (outcome.type === 'store-unavailable') {
-        logger.error(error?.message ?? outcome.type, error?.cause);
+        log.error(error?.message ?? outcome.type, error?.cause);
       } else if (outcome.type === 'rejected' && error) {
-        logger.warn(error.message);
+        log.warn(error.message);
       }
     }
     if (onOutcome) {
@@ -330,12 +337,14 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         );
         if (!failOpen) return rejected(error, trace, delivery);
         storeError = error;
-        if (logger) logger.error(error.message, cause);
+        const log = trace.logger ?? logger;
+        if (log) log.error(error.message, cause);
       }
     }
 
-    if (triggerMismatch && logger) {
-      logger.warn(describeMismatch(triggerMismatch, delivery.id, 'warn'));
+    const log = trace.logger ?? logger;
+    if (triggerMismatch && log) {
+      log.warn(describeMismatch(triggerMismatch, delivery.id, 'warn'));
     }
     const { scope } = trace;
     return {
@@ -352,7 +361,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         started: trace.started,
         report: (outcome) =>
           report(triggerMismatch ? { ...outcome, triggerMismatch } : outcome, trace),
-        logger,
+        logger: log,
       }),
     };
   }

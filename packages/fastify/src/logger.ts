@@ -1,35 +1,27 @@
 /**
- * Core's `logger` option on Fastify's pino loggers: each message goes to the `request.log` of
- * the request it is about (so it carries Fastify's `reqId`), with the delivery's `webhookId`
- * in the bindings, or to `fastify.log` when no request is in scope. Core calls
- * `warn(message, details)`; pino wants `warn(object, message)`.
+ * Core's `logger` on Fastify's pino loggers: each request's messages go to its own `request.log`
+ * (so they carry Fastify's `reqId`), with the delivery's `webhookId` in the bindings; messages
+ * about no request go to `fastify.log`. Core calls `warn(message, details)`; pino wants
+ * `warn(object, message)`.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WebhookLogger } from '@composio-webhooks/core';
 import { HEADER_ID } from '@composio-webhooks/core/adapter';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 
-export interface RequestLogging {
-  logger: WebhookLogger;
-  /** Runs `work` with `request` as the one its log lines are about. */
-  within<T>(request: FastifyRequest, work: () => T): T;
+/** A `WebhookLogger` writing to a pino logger. */
+export function pinoLogger(log: () => FastifyBaseLogger): WebhookLogger {
+  return {
+    warn: (message, details) => log().warn(fieldsOf(details), message),
+    error: (message, details) => log().error(fieldsOf(details), message),
+  };
 }
 
-export function requestLogging(fallback: FastifyBaseLogger): RequestLogging {
-  const current = new AsyncLocalStorage<FastifyRequest>();
-  const target = (): FastifyBaseLogger => {
-    const request = current.getStore();
-    if (!request) return fallback;
+/** The logger of one request: `request.log`, bound to its webhook-id (only when it logs). */
+export function requestLogger(request: FastifyRequest): WebhookLogger {
+  return pinoLogger(() => {
     const id = request.headers[HEADER_ID];
     return typeof id === 'string' ? request.log.child({ webhookId: id }) : request.log;
-  };
-  return {
-    logger: {
-      warn: (message, details) => target().warn(fieldsOf(details), message),
-      error: (message, details) => target().error(fieldsOf(details), message),
-    },
-    within: (request, work) => current.run(request, work),
-  };
+  });
 }
 
 /** pino serialises an `err` field as an error; anything else goes under `details`. */

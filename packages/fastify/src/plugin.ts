@@ -33,7 +33,7 @@ import type {
   preParsingHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import { type RequestLogging, requestLogging } from './logger.js';
+import { pinoLogger, requestLogger } from './logger.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -65,8 +65,9 @@ export type ComposioWebhookOptions = AdapterOptions;
 async function plugin(fastify: FastifyInstance, options: ComposioWebhookOptions): Promise<void> {
   const adapterOptions: Record<string, unknown> = { ...options };
   for (const key of REGISTER_OPTIONS) delete adapterOptions[key];
-  const logging = adapterOptions.logger === undefined ? requestLogging(fastify.log) : undefined;
-  if (logging) adapterOptions.logger = logging.logger;
+  // Default: Fastify's pino loggers, each request's messages on its own request.log.
+  const perRequest = adapterOptions.logger === undefined;
+  if (perRequest) adapterOptions.logger = pinoLogger(() => fastify.log);
   const exchange = createExchange(adapterOptions, {
     packageName: PACKAGE_NAME,
     kind: 'route',
@@ -85,7 +86,7 @@ async function plugin(fastify: FastifyInstance, options: ComposioWebhookOptions)
         `[${PACKAGE_NAME}] composioWebhooks without a router was registered twice in the same context; register each one inside its own fastify.register(async (scope) => { ... }) so each scope gets its own fastify.composioWebhook.`,
       );
     }
-    fastify.decorate('composioWebhook', verifyOnlyHook(exchange, logging));
+    fastify.decorate('composioWebhook', verifyOnlyHook(exchange, perRequest));
     return;
   }
 
@@ -102,13 +103,13 @@ async function plugin(fastify: FastifyInstance, options: ComposioWebhookOptions)
         url,
         bodyLimit: exchange.receiver.maxBodyBytes,
         async handler(request, reply) {
-          const run = () =>
-            exchange.handle({
-              method: request.method,
-              headers: request.headers,
-              body: (limits) => readBody(request.body ?? request.raw, request, limits),
-            });
-          return write(await (logging ? logging.within(request, run) : run()), reply);
+          const result = await exchange.handle({
+            method: request.method,
+            headers: request.headers,
+            ...(perRequest && { logger: requestLogger(request) }),
+            body: (limits) => readBody(request.body ?? request.raw, request, limits),
+          });
+          return write(result, reply);
         },
       });
     },
@@ -117,15 +118,13 @@ async function plugin(fastify: FastifyInstance, options: ComposioWebhookOptions)
 }
 
 /** The `preParsing` hook of verify-only mode: the app's parser then sees the same bytes. */
-function verifyOnlyHook(
-  exchange: WebhookExchange,
-  logging: RequestLogging | undefined,
-): preParsingHookHandler {
+function verifyOnlyHook(exchange: WebhookExchange, perRequest: boolean): preParsingHookHandler {
   return function composioWebhook(request, reply, payload, done) {
-    const run = () =>
-      exchange.handle({
+    exchange
+      .handle({
         method: request.method,
         headers: request.headers,
+        ...(perRequest && { logger: requestLogger(request) }),
         // A body the route's own bodyLimit would refuse after verification is refused first.
         body: (limits) =>
           readBody(payload, request, {
@@ -138,13 +137,13 @@ function verifyOnlyHook(
           done(null, Readable.from([typeof body === 'string' ? Buffer.from(body) : body]));
           return answered;
         },
-      });
-    (logging ? logging.within(request, run) : run()).then(
-      (result) => {
-        if (result.type === 'respond') write(result, reply);
-      },
-      (error: unknown) => done(error as Error),
-    );
+      })
+      .then(
+        (result) => {
+          if (result.type === 'respond') write(result, reply);
+        },
+        (error: unknown) => done(error as Error),
+      );
   };
 }
 

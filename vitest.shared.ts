@@ -29,4 +29,6 @@ export const workspaceAliases = [
     find: /^@composio-webhooks\/test-runtimes$/,
     replacement: `${root}tools/runtimes/src/index.ts`,
   },
+  { find: /^@composio-webhooks\/redis$/, replacement: `${root}packages/redis/src/index.ts` },
+  { find: /^@composio-webhooks\/bullmq$/, replacement: `${root}packages/bullmq/src/index.ts` },
 ];

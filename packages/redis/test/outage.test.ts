@@ -10,6 +10,7 @@ import {
 } from '@composio-webhooks/core';
 import type { RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RedisServer } from '../../../test-support/redis-server.js';
 import { RedisIdempotencyError, RedisIdempotencyStore } from '../src/index.js';
 import {
   closeClients,
@@ -19,7 +20,6 @@ import {
   watchUnhandledRejections,
 } from './helpers/clients.js';
 import { routerCalling, SECRET, signedDelivery } from './helpers/deliveries.js';
-import { RedisServer } from './helpers/redis-server.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
 const TIMEOUT_MS = 500;

@@ -1,6 +1,8 @@
 /**
  * A throwaway `redis-server` process on a free loopback port: no persistence, stopped and
  * restarted on the same port for the outage tests, paused with SIGSTOP for the timeout tests.
+ * Shared by the test suites of every package that needs a real Redis (`extraArgs` for the
+ * cluster nodes of `redis-cluster.ts`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,13 +18,16 @@ process.once('exit', () => {
 export class RedisServer {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[],
+  ) {}
 
   /** Starts `redis-server` on a free port (another one if the port was taken meanwhile). */
-  static async start(): Promise<RedisServer> {
+  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new RedisServer(await freePort());
+      const server = new RedisServer(await freePort(), extraArgs);
       try {
         await server.restart();
         return server;
@@ -59,6 +64,7 @@ export class RedisServer {
         tmpdir(),
         '--loglevel',
         'notice',
+        ...this.extraArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

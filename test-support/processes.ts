@@ -21,6 +21,7 @@ export type EsbuildBuild = (options: {
   target: string;
   external: string[];
   logLevel: 'error';
+  banner: { js: string };
   plugins: {
     name: string;
     setup(build: {
@@ -53,6 +54,10 @@ export async function bundleScript(
     target: 'node20',
     external: options.external,
     logLevel: 'error',
+    // Bundled CommonJS dependencies (raw-body, …) require Node built-ins at run time.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     plugins: [
       {
         name: 'workspace-sources',

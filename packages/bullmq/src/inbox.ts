@@ -26,7 +26,14 @@ import {
   resolveInboxOptions,
   type WebhookInboxOptions,
 } from './options.js';
-import { type InboxWorker, type ProcessOptions, startWorker } from './worker.js';
+import {
+  createInboxProcessor,
+  type InboxProcessor,
+  type InboxWorker,
+  type ProcessOptions,
+  type ProcessorOptions,
+  startWorker,
+} from './worker.js';
 
 export interface WebhookInbox {
   /**
@@ -54,7 +61,12 @@ export interface WebhookInbox {
   retryAll(): Promise<number>;
   /** Runs again the deliveries processed at or after `since`; resolves to how many. */
   replay(options: { since: Date | number }): Promise<number>;
-  /** Closes the workers `process` started and the queue (not a connection you passed). */
+  /**
+   * The BullMQ processor function `process` runs (handlers, logging, retries by rethrowing), for
+   * workers you create yourself, e.g. `WorkerHost.process` of `@nestjs/bullmq`.
+   */
+  processor(router: WebhookRouter, options?: ProcessorOptions): InboxProcessor;
+  /** Closes the workers `process` started and the queue (not a queue or connection you passed). */
   close(): Promise<void>;
 }
 
@@ -63,10 +75,15 @@ const inboxRouters = new WeakSet<WebhookRouter>();
 export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   const resolved = resolveInboxOptions(options);
   const { connection, queueName, prefix, jobOptions, enqueueTimeoutMs, logger } = resolved;
-  const queue = new Queue<InboxJobData>(queueName, { connection, prefix });
-  queue.on('error', (error) => {
-    if (logger) logger.error(message(`Queue ${queueName}: ${describeError(error)}`), error);
-  });
+  const ownsQueue = resolved.queue === undefined;
+  const queue =
+    (resolved.queue as Queue<InboxJobData> | undefined) ??
+    new Queue<InboxJobData>(queueName, { connection, prefix });
+  if (ownsQueue) {
+    queue.on('error', (error) => {
+      if (logger) logger.error(message(`Queue ${queueName}: ${describeError(error)}`), error);
+    });
+  }
   const workers = new Set<InboxWorker>();
 
   async function enqueue(delivery: WebhookDelivery): Promise<void> {
@@ -96,12 +113,12 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
     prefix,
     jobOptions,
     enqueue,
+    processor(handlers, processorOptions = {}) {
+      refuseInboxRouter(handlers, 'processor');
+      return createInboxProcessor(handlers, { logger, ...processorOptions });
+    },
     process(handlers, processOptions = {}) {
-      if (inboxRouters.has(handlers)) {
-        throw configError(
-          'inbox.process(router) needs the router with your handlers, not inbox.router (that one only queues deliveries).',
-        );
-      }
+      refuseInboxRouter(handlers, 'process');
       const worker = startWorker(handlers, processOptions, {
         queueName,
         prefix,
@@ -119,9 +136,17 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
     replay: ({ since }) => replayCompleted(queue, since),
     async close() {
       await Promise.all([...workers].map((worker) => worker.close()));
-      await queue.close();
+      if (ownsQueue) await queue.close();
     },
   };
+}
+
+function refuseInboxRouter(router: WebhookRouter, method: string): void {
+  if (inboxRouters.has(router)) {
+    throw configError(
+      `inbox.${method}(router) needs the router with your handlers, not inbox.router (that one only queues deliveries).`,
+    );
+  }
 }
 
 /**

@@ -13,4 +13,10 @@ export {
   type InboxJobOptions,
   type WebhookInboxOptions,
 } from './options.js';
-export type { InboxWorker, ProcessOptions } from './worker.js';
+export {
+  createInboxProcessor,
+  type InboxProcessor,
+  type InboxWorker,
+  type ProcessOptions,
+  type ProcessorOptions,
+} from './worker.js';

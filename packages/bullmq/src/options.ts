@@ -7,7 +7,7 @@ import {
   WebhookConfigError,
   type WebhookLogger,
 } from '@composio-webhooks/core';
-import { type ConnectionOptions, type DefaultJobOptions, isRedisCluster } from 'bullmq';
+import { type ConnectionOptions, type DefaultJobOptions, isRedisCluster, type Queue } from 'bullmq';
 import { message } from './messages.js';
 
 /** The queue name when none is given. */
@@ -36,9 +36,16 @@ export type InboxJobOptions = DefaultJobOptions;
 export interface WebhookInboxOptions {
   /**
    * Redis: an ioredis `Redis` or `Cluster` instance (the inbox never closes it) or BullMQ
-   * connection options. Workers get their own connections from it.
+   * connection options. Workers get their own connections from it. Required unless `queue` is
+   * given.
    */
-  connection: ConnectionOptions;
+  connection?: ConnectionOptions;
+  /**
+   * A BullMQ `Queue` you already have (e.g. injected by `@nestjs/bullmq`), instead of
+   * `connection`/`queueName`/`prefix`: its name, prefix and connection are used, and the inbox
+   * does not close it.
+   */
+  queue?: Queue;
   /** BullMQ queue name (default `composio-webhooks`). */
   queueName?: string;
   /**
@@ -59,6 +66,7 @@ export interface WebhookInboxOptions {
 
 export interface ResolvedInboxOptions {
   connection: ConnectionOptions;
+  queue: Queue | undefined;
   queueName: string;
   prefix: string;
   jobOptions: InboxJobOptions;
@@ -72,19 +80,34 @@ export function resolveInboxOptions(options: WebhookInboxOptions): ResolvedInbox
       'createWebhookInbox(options) needs an options object: { connection: new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null }) }.',
     );
   }
-  const { connection } = options;
+  const { queue } = options;
+  if (queue !== undefined) {
+    if (queue === null || typeof queue !== 'object' || typeof queue.add !== 'function') {
+      throw configError('`queue` must be a BullMQ Queue (new Queue(name, { connection })).');
+    }
+    if (
+      options.connection !== undefined ||
+      options.queueName !== undefined ||
+      options.prefix !== undefined
+    ) {
+      throw configError(
+        'Pass either `queue` or `connection` (with queueName/prefix), not both: a given queue brings its own name, prefix and connection.',
+      );
+    }
+  }
+  const connection = queue ? queue.opts.connection : options.connection;
   if (connection === null || typeof connection !== 'object') {
     throw configError(
-      'createWebhookInbox needs `connection`: an ioredis client (new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null })) or BullMQ connection options ({ host, port }).',
+      'createWebhookInbox needs `connection`: an ioredis client (new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null })) or BullMQ connection options ({ host, port }), or a BullMQ `queue`.',
     );
   }
-  const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+  const queueName = queue ? queue.name : (options.queueName ?? DEFAULT_QUEUE_NAME);
   if (typeof queueName !== 'string' || queueName === '' || queueName.includes(':')) {
     throw configError(
       `queueName must be a non-empty string without ":", got ${JSON.stringify(queueName)}.`,
     );
   }
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const prefix = (queue ? queue.opts.prefix : options.prefix) ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || prefix === '') {
     throw configError(`prefix must be a non-empty string, got ${JSON.stringify(prefix)}.`);
   }
@@ -123,7 +146,7 @@ export function resolveInboxOptions(options: WebhookInboxOptions): ResolvedInbox
     );
   }
   const logger = options.logger === undefined ? console : options.logger;
-  return { connection, queueName, prefix, jobOptions: merged, enqueueTimeoutMs, logger };
+  return { connection, queue, queueName, prefix, jobOptions: merged, enqueueTimeoutMs, logger };
 }
 
 /** True when `text` holds a Redis Cluster hash tag: `{…}` with something between the braces. */

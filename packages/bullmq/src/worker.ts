@@ -40,21 +40,30 @@ interface IoredisLike {
   duplicate(...args: unknown[]): IoredisLike & { disconnect(): void };
 }
 
-export function startWorker(
+/** What `inbox.processor(router)` takes. */
+export interface ProcessorOptions {
+  /** Where handler failures go. Default: the inbox's logger. */
+  logger?: WebhookLogger | false;
+}
+
+/** A BullMQ processor function: runs the handlers of one queued delivery. */
+export type InboxProcessor = (job: Job<InboxJobData>) => Promise<void>;
+
+/**
+ * The processor of inbox jobs: rebuilds the delivery, dispatches it to `router`, logs a failure
+ * with the webhook-id and the attempt, and rethrows so BullMQ retries or dead-letters it.
+ */
+export function createInboxProcessor(
   router: WebhookRouter,
-  options: ProcessOptions,
-  context: WorkerContext,
-): InboxWorker {
+  options: ProcessorOptions = {},
+): InboxProcessor {
   if (router === null || typeof router !== 'object' || typeof router.dispatch !== 'function') {
     throw configError(
       'inbox.process(router) needs the router with your handlers: createWebhookRouter().on(…) from @composio-webhooks/core (or your adapter).',
     );
   }
-  const { connection: own, logger: ownLogger, ...workerOptions } = options;
-  const logger = ownLogger === undefined ? context.logger : ownLogger;
-  const { connection, dispose } = workerConnection(own ?? context.connection);
-
-  const processor = async (job: Job<InboxJobData>): Promise<void> => {
+  const logger = options.logger === undefined ? console : options.logger;
+  return async (job) => {
     const delivery = deliveryFromJob(job.data);
     if (!delivery) {
       throw new UnrecoverableError(
@@ -81,7 +90,17 @@ export function startWorker(
       throw error;
     }
   };
+}
 
+export function startWorker(
+  router: WebhookRouter,
+  options: ProcessOptions,
+  context: WorkerContext,
+): InboxWorker {
+  const { connection: own, logger: ownLogger, ...workerOptions } = options;
+  const logger = ownLogger === undefined ? context.logger : ownLogger;
+  const processor = createInboxProcessor(router, { logger });
+  const { connection, dispose } = workerConnection(own ?? context.connection);
   const worker: InboxWorker = new Worker<InboxJobData>(context.queueName, processor, {
     ...workerOptions,
     connection,

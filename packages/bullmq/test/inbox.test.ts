@@ -4,6 +4,7 @@
  */
 import { createWebhookRouter, type WebhookDelivery } from '@composio-webhooks/core';
 import { RedisIdempotencyStore } from '@composio-webhooks/redis';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import {
@@ -311,5 +312,43 @@ describe('inbox.process(router)', () => {
     await eventually(() => (runs.length === 4 ? true : undefined), 'four replays');
     expect(runs).not.toContain(early.id);
     expect(await box.stats()).toMatchObject({ completed: 5, failed: 0 });
+  });
+});
+
+describe('with queues and workers you create (as @nestjs/bullmq does)', () => {
+  it('takes an existing Queue and gives its processor to your own Worker', async () => {
+    const queueName = uniqueQueueName('own');
+    const queue = new Queue(queueName, { connection: client(), prefix: 'own' });
+    const box = createWebhookInbox({ queue, logger: false });
+    expect(box).toMatchObject({ queueName, prefix: 'own' });
+    const { url } = await receiver(box);
+    const runs: string[] = [];
+    const processor = box.processor(
+      createWebhookRouter().onAny((_event, delivery) => void runs.push(delivery.id)),
+    );
+    const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    clients.push(workerConnection);
+    const worker = new Worker(queueName, processor, {
+      connection: workerConnection,
+      prefix: 'own',
+    });
+    const delivery = await signedDelivery();
+    expect((await post(url, delivery)).status).toBe(200);
+    await waitForState(box, delivery.id, 'completed');
+    expect(runs).toEqual([delivery.id]);
+    await worker.close();
+    await box.close();
+    // The inbox leaves a queue it was given open.
+    expect(await queue.getJobCounts('completed')).toEqual({ completed: 1 });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+
+  it('refuses a queue together with connection options', () => {
+    const queue = new Queue(uniqueQueueName('both'), { connection: client() });
+    expect(() => createWebhookInbox({ queue, connection: client() })).toThrow(
+      /Pass either `queue` or `connection`/,
+    );
+    return queue.close();
   });
 });

@@ -10,7 +10,6 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import {
   createWebhookInbox,
   InboxOperationError,
-  type InboxWorker,
   type WebhookInbox,
   type WebhookInboxOptions,
 } from '../src/index.js';

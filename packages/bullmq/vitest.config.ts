@@ -8,7 +8,7 @@ export default defineProject({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Uses REDIS_URL when set; otherwise starts a throwaway redis-server for the run.
     globalSetup: ['./test/global-setup.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 });

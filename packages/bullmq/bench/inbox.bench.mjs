@@ -198,29 +198,28 @@ const { port } = await server.next('ready');
 
 // 2. Enqueue throughput of one receiver process.
 {
-  const inboxRates = [];
-  const floorRates = [];
+  const routes = [
+    ['/noop', 'no handlers (floor)'],
+    ['/inbox', 'inbox.router (queued)'],
+    ['/inbox-pipelined', 'inbox.router, ioredis enableAutoPipelining'],
+  ];
+  const rates = new Map(routes.map(([route]) => [route, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    floorRates.push(await closedLoop(port, '/noop', await signedPool(N)));
-    inboxRates.push(await closedLoop(port, '/inbox', await signedPool(N)));
+    for (const [route] of routes)
+      rates.get(route).push(await closedLoop(port, route, await signedPool(N)));
     await reset();
   }
-  const ratios = inboxRates.map((rate, i) => rate / floorRates[i]);
+  const floor = rates.get('/noop');
   console.log(
     `\n2. Enqueue throughput, one receiver process, 64 concurrent, ${N} unique deliveries × ${ROUNDS} rounds`,
   );
-  console.table([
-    {
-      route: 'no handlers (floor)',
-      'req/s (median)': Math.round(median(floorRates)),
-      ratio: '1.00×',
-    },
-    {
-      route: 'inbox.router (queued)',
-      'req/s (median)': Math.round(median(inboxRates)),
-      ratio: `${median(ratios).toFixed(2)}×`,
-    },
-  ]);
+  console.table(
+    routes.map(([route, label]) => ({
+      route: label,
+      'req/s (median)': Math.round(median(rates.get(route))),
+      ratio: `${median(rates.get(route).map((rate, i) => rate / floor[i])).toFixed(2)}×`,
+    })),
+  );
 }
 await server.stop();
 

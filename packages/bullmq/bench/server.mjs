@@ -2,6 +2,7 @@
  * The benchmark's receiver process (forked by inbox.bench.mjs): Express with three routes over
  * the same adapter, so the only difference is the router —
  *   /inbox   composioWebhook({ router: inbox.router })     verify, queue, answer
+ *   /inbox-pipelined  the same with ioredis enableAutoPipelining
  *   /noop    a router without handlers                    verify, answer (the floor)
  *   /inline  a router whose handler takes BENCH_HANDLER_MS  handlers inside the request
  * Sends { port } over IPC once listening; { type: 'cpu' } asks for its CPU time so far.
@@ -20,8 +21,20 @@ const inbox = createWebhookInbox({
   logger: false,
 });
 
+// The same queue through a client with ioredis auto-pipelining: concurrent enqueues share round trips.
+const pipelined = new Redis(process.env.BENCH_REDIS_URL, { enableAutoPipelining: true });
+const pipelinedInbox = createWebhookInbox({
+  connection: pipelined,
+  queueName: process.env.BENCH_QUEUE,
+  logger: false,
+});
+
 const app = express();
 app.post('/inbox', composioWebhook({ router: inbox.router, secret, logger: false }));
+app.post(
+  '/inbox-pipelined',
+  composioWebhook({ router: pipelinedInbox.router, secret, logger: false }),
+);
 app.post('/noop', composioWebhook({ router: createWebhookRouter(), secret, logger: false }));
 app.post(
   '/inline',
@@ -40,8 +53,9 @@ process.on('message', (message) => {
   if (message.type === 'cpu') process.send({ type: 'cpu', usage: process.cpuUsage() });
   if (message.type === 'stop') {
     server.close();
-    inbox.close().then(() => {
+    Promise.all([inbox.close(), pipelinedInbox.close()]).then(() => {
       connection.disconnect();
+      pipelined.disconnect();
       process.exit(0);
     });
   }

@@ -11,7 +11,7 @@ import { composioWebhook } from '@composio-webhooks/express';
 import express from 'express';
 import type { WebhookInbox } from '../../src/index.js';
 
-export const SECRET = 'whsec_bullmq-inbox-tests-secret';
+export const SECRET = 'bullmq-inbox-tests-secret';
 
 export interface SignedDelivery {
   id: string;

@@ -74,7 +74,7 @@ describe('Redis down when a delivery arrives', () => {
     });
     expect(outcome?.error?.message).toMatch(
       new RegExp(
-        `^\\[@composio-webhooks/bullmq\\] Could not queue delivery ${delivery.id} on bull:outage \\(Error: Redis did not accept the job within 300 ms\\); answering 503 so Composio retries it\\.$`,
+        `^\\[@composio-webhooks/bullmq\\] Could not queue delivery ${delivery.id} on bull:outage \\(Error: Redis did not accept the job within 300 ms\\); answering 503 so Composio retries it\\. See https://\\S+#store_unavailable$`,
       ),
     );
 

@@ -132,11 +132,11 @@ describe('two receivers, two workers', () => {
   // The full 1 000 × 3 where only the queue dedupes; a shorter run with the Redis store, whose
   // dedupe the in-process tests cover too (keeps the suite within its time budget on 2 cores).
   it.each([
-    ['without an idempotency store (the queue dedupes)', 'none', 1000],
-    ['with the Redis idempotency store', 'redis', 300],
+    [1000, 'without an idempotency store (the queue dedupes)', 'none'],
+    [300, 'with the Redis idempotency store', 'redis'],
   ] as const)(
-    'ids × 3 copies over both receivers, 200 ms handlers: each handler completes exactly once — %s (%i ids)',
-    async (_label, idempotency, ids) => {
+    '%i ids × 3 copies over both receivers, 200 ms handlers: each handler completes exactly once — %s',
+    async (ids, _label, idempotency) => {
       const run = await start(`exactly-once-${idempotency}`, { idempotency, concurrency: 50 });
       const deliveries = await Promise.all(Array.from({ length: ids }, () => signedDelivery()));
       const posts = shuffle(

@@ -49,6 +49,7 @@ export async function startRedis(cpus) {
   child.stdout.resume();
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         child.removeAllListeners('exit');

@@ -35,6 +35,16 @@ const QUEUE = `bench-${process.pid}`;
 const pinned = hasTaskset() && cpus().length >= 2;
 if (pinned) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]);
 const redis = await startRedis(pinned ? '1' : undefined);
+const children = new Set();
+// Whatever ends this run (a failure too), leave no receiver, worker or Redis of it behind.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+  try {
+    if (redis.pid !== undefined) process.kill(redis.pid, 'SIGKILL');
+  } catch {
+    // Already stopped.
+  }
+});
 const env = {
   ...process.env,
   BENCH_SECRET: SECRET,
@@ -48,6 +58,8 @@ function start(script, extraEnv, cpu) {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     ...(pinned && { execPath: 'taskset', execArgv: ['-c', cpu, process.execPath] }),
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const next = (type) =>
     new Promise((resolve) => {
       const on = (message) => {

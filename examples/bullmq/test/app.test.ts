@@ -10,9 +10,9 @@ import {
   buildTriggerMessage,
   signWebhook,
 } from '@composio-webhooks/core/testing';
+import { RedisServer } from '@composio-webhooks/test-redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from '../../../test-support/redis-server.js';
 import { createHandlers, createReceiverApp, type HandledRecord } from '../src/app.js';
 
 const secret = 'example-bullmq-secret';

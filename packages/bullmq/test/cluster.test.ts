@@ -5,9 +5,9 @@
  */
 import { createWebhookRouter, WebhookConfigError } from '@composio-webhooks/core';
 import { RedisIdempotencyStore } from '@composio-webhooks/redis';
+import { RedisCluster } from '@composio-webhooks/test-redis';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisCluster } from '../../../test-support/redis-cluster.js';
 import { createWebhookInbox, type WebhookInbox } from '../src/index.js';
 import { eventually, post, type Receiver, signedDelivery, startReceiver } from './helpers/setup.js';
 

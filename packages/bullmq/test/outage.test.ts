@@ -5,10 +5,10 @@
  */
 import type { ReceiverOutcome } from '@composio-webhooks/core';
 import { composioWebhook } from '@composio-webhooks/express';
+import { RedisServer } from '@composio-webhooks/test-redis';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from '../../../test-support/redis-server.js';
 import { createWebhookInbox, type WebhookInbox } from '../src/index.js';
 import { post, SECRET, signedDelivery } from './helpers/setup.js';
 

@@ -6,8 +6,8 @@
 import { createWebhookInbox, type InboxWorker, type WebhookInbox } from '@composio-webhooks/bullmq';
 import { createWebhookRouter, verifyWebhook } from '@composio-webhooks/core';
 import { buildTriggerMessage, signWebhook } from '@composio-webhooks/core/testing';
+import { RedisServer } from '@composio-webhooks/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from '../../../test-support/redis-server.js';
 import { loadInboxModule, parseSince } from '../src/commands/inbox.js';
 import { main } from '../src/main.js';
 import { runCli } from './helpers.js';

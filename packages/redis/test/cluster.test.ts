@@ -3,9 +3,10 @@
  * one key, so ids spread over every master (or share one slot with a hash-tagged prefix) and
  * the protocol holds either way.
  */
+
+import { RedisCluster } from '@composio-webhooks/test-redis';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisCluster } from '../../../test-support/redis-cluster.js';
 import { RedisIdempotencyStore } from '../src/index.js';
 
 let cluster: RedisCluster;

@@ -5,8 +5,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { createWebhookReceiver } from '@composio-webhooks/core';
+import { RedisServer } from '@composio-webhooks/test-redis';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { RedisServer } from '../../../test-support/redis-server.js';
 import { RedisIdempotencyStore } from '../src/index.js';
 import { closeClients, createClient, watchUnhandledRejections } from './helpers/clients.js';
 import { routerCalling, SECRET, signedDelivery } from './helpers/deliveries.js';

@@ -8,9 +8,9 @@ import {
   type ReceiverOutcome,
   type ReceiverResponse,
 } from '@composio-webhooks/core';
+import { RedisServer } from '@composio-webhooks/test-redis';
 import type { RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RedisServer } from '../../../test-support/redis-server.js';
 import { RedisIdempotencyError, RedisIdempotencyStore } from '../src/index.js';
 import {
   closeClients,

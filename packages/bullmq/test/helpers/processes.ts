@@ -1,9 +1,9 @@
 /** The receiver and worker fixtures, bundled once per run and started as their own processes. */
 import { fileURLToPath } from 'node:url';
+import { bundleScript } from '@composio-webhooks/test-redis';
 import { build } from 'esbuild';
-import { bundleScript } from '../../../../test-support/processes.js';
 
-export { type Instance, startInstance } from '../../../../test-support/processes.js';
+export { type Instance, startInstance } from '@composio-webhooks/test-redis';
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 

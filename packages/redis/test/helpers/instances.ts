@@ -3,15 +3,15 @@
  * (core from its sources, ioredis left external so the installed copy is used).
  */
 import { fileURLToPath } from 'node:url';
+import { bundleScript } from '@composio-webhooks/test-redis';
 import { build } from 'esbuild';
-import { bundleScript } from '../../../../test-support/processes.js';
 
 export {
   type Instance,
   type Posted,
   post,
   startInstance,
-} from '../../../../test-support/processes.js';
+} from '@composio-webhooks/test-redis';
 
 /** Bundles the instance script; returns its path (inside this package, so `ioredis` resolves). */
 export function bundleInstance(): Promise<string> {

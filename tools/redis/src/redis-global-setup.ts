@@ -3,6 +3,7 @@
  * `REDIS_URL` when set (CI starts one), otherwise a `redis-server` started here on a free
  * loopback port and stopped after the run. Tests read it with `inject('redisUrl')`.
  */
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { RedisServer } from './redis-server.js';
 

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const packagesDir = fileURLToPath(new URL('../packages/', import.meta.url));
+const packagesDir = fileURLToPath(new URL('../../../packages/', import.meta.url));
 
 /** The part of esbuild's `build` used here (the caller passes its own esbuild). */
 export type EsbuildBuild = (options: {

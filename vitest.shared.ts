@@ -29,4 +29,7 @@ export const workspaceAliases = [
     find: /^@composio-webhooks\/test-runtimes$/,
     replacement: `${root}tools/runtimes/src/index.ts`,
   },
+  { find: /^@composio-webhooks\/test-redis$/, replacement: `${root}tools/redis/src/index.ts` },
+  { find: /^@composio-webhooks\/redis$/, replacement: `${root}packages/redis/src/index.ts` },
+  { find: /^@composio-webhooks\/bullmq$/, replacement: `${root}packages/bullmq/src/index.ts` },
 ];

@@ -50,6 +50,7 @@ const frameworks = {
   'reflect-metadata': '0.2.2',
   rxjs: '7.8.2',
   ioredis: '5.9.2',
+  bullmq: '6.7.0',
 };
 
 const testBody = `
@@ -166,6 +167,9 @@ async function main() {
   check('client: loads', typeof client.createSubscriptionsClient === 'function');
   const redis = await load('@composio-webhooks/redis');
   check('redis: loads', typeof redis.RedisIdempotencyStore === 'function');
+  const bullmq = await load('@composio-webhooks/bullmq');
+  check('bullmq: loads', typeof bullmq.createWebhookInbox === 'function');
+  check('bullmq: job ids', bullmq.inboxJobId('msg_1') === 'msg_1');
 
   console.log(FORMAT + ': ' + results.length + ' checks passed (' + results.join(', ') + ')');
 }

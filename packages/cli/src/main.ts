@@ -20,6 +20,12 @@ import {
 } from './args.js';
 import { doctorCommand } from './commands/doctor.js';
 import { generateTypesCommand, generateValidatorsCommand } from './commands/generate.js';
+import {
+  inboxFailedCommand,
+  inboxReplayCommand,
+  inboxRetryCommand,
+  inboxStatsCommand,
+} from './commands/inbox.js';
 import { listenCommand } from './commands/listen.js';
 import { replayCommand } from './commands/replay.js';
 import { sendTestCommand } from './commands/send-test.js';
@@ -53,6 +59,10 @@ export const COMMANDS: readonly Command[] = [
   doctorCommand,
   generateTypesCommand,
   generateValidatorsCommand,
+  inboxStatsCommand,
+  inboxFailedCommand,
+  inboxRetryCommand,
+  inboxReplayCommand,
 ];
 
 export function rootHelp(): string {

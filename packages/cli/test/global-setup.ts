@@ -30,6 +30,7 @@ export default function setup(): void {
   const targets: Array<[string, string, string]> = [
     ['core', 'index.js', '@composio-webhooks/core'],
     ['client', 'testing.js', '@composio-webhooks/client'],
+    ['bullmq', 'index.js', '@composio-webhooks/bullmq'],
     ['cli', 'bin.js', '@composio-webhooks/cli'],
   ];
   for (const [pkg, artefact, name] of targets) {

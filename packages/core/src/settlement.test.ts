@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { WebhookError } from './errors.js';
 import { MemoryIdempotencyStore } from './idempotency.js';
 import { observeNodeResponse } from './node.js';
 import type { ReceiverOutcome } from './outcome.js';
@@ -143,5 +144,33 @@ describe('observeNodeResponse (Node responses)', () => {
     );
     expect(outcomes.filter((o) => o.type !== 'in-flight')).toHaveLength(1);
     expect((await accept()).accepted).toBe(true);
+  });
+});
+
+describe('a router whose dispatch throws STORE_UNAVAILABLE (e.g. a queue that is down)', () => {
+  it('answers 503 with retry-after, reports store-unavailable and releases the claim', async () => {
+    const outcomes: ReceiverOutcome[] = [];
+    const router = createWebhookRouter();
+    router.dispatch = async () => {
+      throw new WebhookError('STORE_UNAVAILABLE', 'queue down', {
+        cause: new Error('ECONNREFUSED'),
+      });
+    };
+    const receiver = createWebhookReceiver({
+      secret,
+      router,
+      logger: false,
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
+    const delivery = await signWebhook({ payload: buildTriggerMessage(), secret });
+    const response = await receiver.receive(delivery);
+    expect(response).toMatchObject({
+      status: 503,
+      headers: { 'retry-after': '5' },
+      body: { ok: false, error: { code: 'STORE_UNAVAILABLE' } },
+    });
+    expect(outcomes).toMatchObject([{ type: 'store-unavailable', code: 'STORE_UNAVAILABLE' }]);
+    // Released: Composio's retry is dispatched again.
+    expect((await receiver.accept(delivery)).accepted).toBe(true);
   });
 });

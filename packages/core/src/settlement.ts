@@ -157,7 +157,8 @@ export function createSettlement(context: SettlementContext): Settlement {
       settled = true;
       await releaseClaim(response.status);
       report({
-        type: 'handler-failed',
+        // A router that hands deliveries on (e.g. to a queue) throws STORE_UNAVAILABLE when that is down.
+        type: error.code === 'STORE_UNAVAILABLE' ? 'store-unavailable' : 'handler-failed',
         status: response.status,
         code: error.code,
         error,

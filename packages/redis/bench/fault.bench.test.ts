@@ -14,10 +14,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RedisServer } from '@composio-webhooks/test-redis';
 import { afterAll, expect, it } from 'vitest';
 import { SECRET, type SignedDelivery, signedDelivery } from '../test/helpers/deliveries.js';
 import { bundleInstance, type Instance, post, startInstance } from '../test/helpers/instances.js';
-import { RedisServer } from '../test/helpers/redis-server.js';
 
 const IDS = 500;
 const COPIES = 4;

@@ -9,10 +9,8 @@
  * Options: BENCH_N (deliveries per run, default 10000), BENCH_ROUNDS (default 3),
  * BENCH_CONCURRENCY (default 64).
  */
-import { spawn } from 'node:child_process';
 import { Agent, createServer, request as httpRequest } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import {
   createWebhookReceiver,
   createWebhookRouter,
@@ -20,60 +18,13 @@ import {
 } from '@composio-webhooks/core';
 import { buildTriggerMessage, signWebhook } from '@composio-webhooks/core/testing';
 import { Redis } from 'ioredis';
+import { startRedis } from '../../../scripts/bench/redis-server.mjs';
 import { RedisIdempotencyStore } from '../dist/index.js';
 
 const N = Number(process.env.BENCH_N ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SECRET = 'bench-secret';
-
-async function freePort() {
-  const server = createTcpServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis() {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      tmpdir(),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise((resolve, reject) => {
-    let out = '';
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (/Ready to accept connections/.test(out)) resolve();
-    });
-  });
-  child.stdout.resume();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        child.removeAllListeners('exit');
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 async function sign(count) {
   const out = [];

@@ -5,12 +5,12 @@
  */
 import { rm } from 'node:fs/promises';
 import { createWebhookReceiver } from '@composio-webhooks/core';
+import { RedisServer } from '@composio-webhooks/test-redis';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { RedisIdempotencyStore } from '../src/index.js';
 import { closeClients, createClient, watchUnhandledRejections } from './helpers/clients.js';
 import { routerCalling, SECRET, signedDelivery } from './helpers/deliveries.js';
 import { bundleInstance, post, startInstance } from './helpers/instances.js';
-import { RedisServer } from './helpers/redis-server.js';
 
 const LEASE_MS = 1_500;
 let server: RedisServer;

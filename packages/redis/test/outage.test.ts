@@ -8,6 +8,7 @@ import {
   type ReceiverOutcome,
   type ReceiverResponse,
 } from '@composio-webhooks/core';
+import { RedisServer } from '@composio-webhooks/test-redis';
 import type { RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisIdempotencyError, RedisIdempotencyStore } from '../src/index.js';
@@ -19,7 +20,6 @@ import {
   watchUnhandledRejections,
 } from './helpers/clients.js';
 import { routerCalling, SECRET, signedDelivery } from './helpers/deliveries.js';
-import { RedisServer } from './helpers/redis-server.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
 const TIMEOUT_MS = 500;

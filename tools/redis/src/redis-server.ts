@@ -1,7 +1,9 @@
 /**
  * A throwaway `redis-server` process on a free loopback port: no persistence (or an append-only
  * file in its own directory), stopped and restarted on the same port (and directory) for the
- * outage tests and the fault benchmark, paused with SIGSTOP for the timeout tests.
+ * outage tests and the fault benchmark, paused with SIGSTOP for the timeout tests. Shared by the
+ * test suites of every package that needs a real Redis (`extraArgs` for the cluster nodes of
+ * `redis-cluster.ts`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +22,8 @@ export interface RedisServerOptions {
    * SIGTERM): a restart on it keeps every key. Default: no persistence, a restart forgets all.
    */
   aofDir?: string;
+  /** More `redis-server` arguments (e.g. `--cluster-enabled yes`). */
+  extraArgs?: readonly string[];
 }
 
 export class RedisServer {
@@ -71,6 +75,7 @@ export class RedisServer {
         this.options.aofDir ?? tmpdir(),
         '--loglevel',
         'notice',
+        ...(this.options.extraArgs ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -1,0 +1,137 @@
+/**
+ * `inbox.process(router)`: a BullMQ Worker that runs the user's handlers on queued deliveries.
+ * A handler failure is logged with the webhook-id and the attempt and rethrown, so BullMQ retries
+ * it with backoff and, after the last attempt, leaves it in the failed set (the dead letters).
+ */
+import type { WebhookLogger, WebhookRouter } from '@composio-webhooks/core';
+import {
+  type ConnectionOptions,
+  isRedisInstance,
+  type Job,
+  UnrecoverableError,
+  Worker,
+  type WorkerOptions,
+} from 'bullmq';
+import { deliveryFromJob, type InboxJobData } from './job.js';
+import { describeError, message } from './messages.js';
+import { configError } from './options.js';
+
+/** Worker options: BullMQ's (concurrency, lockDuration, stalledInterval, …) plus a logger. */
+export interface ProcessOptions extends Omit<WorkerOptions, 'connection' | 'prefix'> {
+  /** A connection for this worker instead of the inbox's (e.g. another ioredis client). */
+  connection?: ConnectionOptions;
+  /** Where handler failures go. Default: the inbox's logger. */
+  logger?: WebhookLogger | false;
+}
+
+export type InboxWorker = Worker<InboxJobData>;
+
+interface WorkerContext {
+  queueName: string;
+  prefix: string;
+  connection: ConnectionOptions;
+  logger: WebhookLogger | false;
+}
+
+/** Part of an ioredis `Redis`/`Cluster` the inbox uses to give a worker its own connection. */
+interface IoredisLike {
+  readonly isCluster?: boolean;
+  readonly options: { maxRetriesPerRequest?: number | null; redisOptions?: object };
+  duplicate(...args: unknown[]): IoredisLike & { disconnect(): void };
+}
+
+/** What `inbox.processor(router)` takes. */
+export interface ProcessorOptions {
+  /** Where handler failures go. Default: the inbox's logger. */
+  logger?: WebhookLogger | false;
+}
+
+/** A BullMQ processor function: runs the handlers of one queued delivery. */
+export type InboxProcessor = (job: Job<InboxJobData>) => Promise<void>;
+
+/**
+ * The processor of inbox jobs: rebuilds the delivery, dispatches it to `router`, logs a failure
+ * with the webhook-id and the attempt, and rethrows so BullMQ retries or dead-letters it.
+ */
+export function createInboxProcessor(
+  router: WebhookRouter,
+  options: ProcessorOptions = {},
+): InboxProcessor {
+  if (router === null || typeof router !== 'object' || typeof router.dispatch !== 'function') {
+    throw configError(
+      'inbox.process(router) needs the router with your handlers: createWebhookRouter().on(…) from @composio-webhooks/core (or your adapter).',
+    );
+  }
+  const logger = options.logger === undefined ? console : options.logger;
+  return async (job) => {
+    const delivery = deliveryFromJob(job.data);
+    if (!delivery) {
+      throw new UnrecoverableError(
+        message(`Job ${String(job.id)} does not hold a webhook delivery; it is not retried.`),
+      );
+    }
+    try {
+      await router.dispatch(delivery);
+    } catch (error) {
+      if (logger) {
+        const attempt = job.attemptsMade + 1;
+        const attempts = job.opts.attempts ?? 1;
+        const next =
+          attempt < attempts
+            ? 'BullMQ retries it after the backoff'
+            : `it stays in the failed set: "composio-webhooks inbox retry ${delivery.id}" runs it again`;
+        logger.error(
+          message(
+            `Handlers failed for delivery ${delivery.id} (${delivery.event.type}) on attempt ${attempt} of ${attempts}; ${next}. ${describeError(error)}`,
+          ),
+          error,
+        );
+      }
+      throw error;
+    }
+  };
+}
+
+export function startWorker(
+  router: WebhookRouter,
+  options: ProcessOptions,
+  context: WorkerContext,
+): InboxWorker {
+  const { connection: own, logger: ownLogger, ...workerOptions } = options;
+  const logger = ownLogger === undefined ? context.logger : ownLogger;
+  const processor = createInboxProcessor(router, { logger });
+  const { connection, dispose } = workerConnection(own ?? context.connection);
+  const worker: InboxWorker = new Worker<InboxJobData>(context.queueName, processor, {
+    ...workerOptions,
+    connection,
+    prefix: context.prefix,
+  });
+  worker.on('error', (error) => {
+    if (logger) logger.error(message(`Worker error: ${describeError(error)}`), error);
+  });
+  if (dispose) worker.on('closed', dispose);
+  return worker;
+}
+
+/**
+ * BullMQ workers need `maxRetriesPerRequest: null`. An ioredis client set up for the receiver
+ * usually is not: give the worker a (lazily connecting) copy that is, and close it with the worker.
+ */
+function workerConnection(connection: ConnectionOptions): {
+  connection: ConnectionOptions;
+  dispose?: () => void;
+} {
+  if (!isRedisInstance(connection)) return { connection };
+  const client = connection as unknown as IoredisLike;
+  const redisOptions = client.isCluster
+    ? (client.options.redisOptions as IoredisLike['options'] | undefined)
+    : client.options;
+  if (redisOptions?.maxRetriesPerRequest === null) return { connection };
+  const copy = client.isCluster
+    ? client.duplicate(undefined, {
+        lazyConnect: true,
+        redisOptions: { ...redisOptions, maxRetriesPerRequest: null },
+      })
+    : client.duplicate({ lazyConnect: true, maxRetriesPerRequest: null });
+  return { connection: copy as unknown as ConnectionOptions, dispose: () => copy.disconnect() };
+}

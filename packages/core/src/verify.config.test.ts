@@ -130,6 +130,21 @@ describe('COMPOSIO_WEBHOOK_SECRET fallback', () => {
     expect(() => createWebhookVerifier({})).toThrow(WebhookConfigError);
     expect(() => createWebhookVerifier({ secret: undefined })).toThrow(/COMPOSIO_WEBHOOK_SECRET/);
   });
+
+  it('without process.env (a Worker without nodejs_compat), says to pass `secret` from env', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'process') as PropertyDescriptor;
+    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true });
+    let error: unknown;
+    try {
+      error = thrownBy(() => createWebhookVerifier());
+    } finally {
+      Object.defineProperty(globalThis, 'process', descriptor);
+    }
+    expect(error).toBeInstanceOf(WebhookConfigError);
+    expect((error as Error).message).toBe(
+      "[@composio-webhooks/core] No webhook secret: this runtime has no process.env to read COMPOSIO_WEBHOOK_SECRET from, so pass `secret`. In a Cloudflare Worker, build the handler from the Worker's env once: handler ??= composioWebhook({ router, secret: env.COMPOSIO_WEBHOOK_SECRET }).",
+    );
+  });
 });
 
 describe('messages never leak the secret or the expected signature', () => {

@@ -7,7 +7,6 @@
  */
 import {
   type AdapterOptions,
-  SECRET_ENV_VAR,
   WebhookConfigError,
   type WebhookDelivery,
   type WebhookRouter,
@@ -116,11 +115,6 @@ export function withComposioWebhook<R extends Request = Request>(
 }
 
 function build(options: AdapterOptions | undefined): WebhookExchange {
-  if (options?.secret === undefined && !hasProcessEnv()) {
-    throw new WebhookConfigError(
-      `[${PACKAGE_NAME}] No webhook secret: this runtime has no process.env to read ${SECRET_ENV_VAR} from, so pass \`secret\`. In a Cloudflare Worker, build the handler from the Worker's env once: handler ??= composioWebhook({ router, secret: env.${SECRET_ENV_VAR} }).`,
-    );
-  }
   return createExchange(options, {
     packageName: PACKAGE_NAME,
     kind: 'route',
@@ -136,11 +130,6 @@ function isResponse(value: unknown): value is Response {
     typeof (value as Response).status === 'number' &&
     typeof (value as Response).headers?.get === 'function'
   );
-}
-
-function hasProcessEnv(): boolean {
-  const proc = (globalThis as { process?: { env?: unknown } }).process;
-  return typeof proc?.env === 'object' && proc.env !== null;
 }
 
 function fromRequest(

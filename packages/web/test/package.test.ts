@@ -6,18 +6,17 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { webImports } from '@composio-webhooks/test-runtimes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireBuilt } from './support.js';
+import { requireWebBuilt } from './support.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 
-beforeAll(requireBuilt);
+beforeAll(requireWebBuilt);
 
 describe('package.json', () => {
   it('is an ESM package with CJS, types for both formats, and only core as a dependency', () => {
@@ -33,37 +32,16 @@ describe('package.json', () => {
 
 describe('what a Web runtime loads', () => {
   it('the ESM entry and everything it imports has no Node built-in', async () => {
-    const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-    const imported: string[] = [];
-    const result = await build({
-      entryPoints: ['dist/index.js'],
-      absWorkingDir: packageDir,
-      bundle: true,
-      write: false,
-      metafile: true,
-      format: 'esm',
-      platform: 'neutral',
-      conditions: ['workerd', 'worker', 'browser'],
-      mainFields: ['module', 'main'],
-      logLevel: 'silent',
-      plugins: [
-        {
-          name: 'record-imports',
-          setup(b) {
-            b.onResolve({ filter: /.*/ }, (args) => {
-              imported.push(args.path);
-              return undefined;
-            });
-          },
-        },
-      ],
-    });
-    expect(imported.filter((path) => builtins.has(path))).toEqual([]);
-    const files = Object.keys(result.metafile.inputs);
-    // The package and core's root/adapter chunks; never core's Node entry or raw-body.
-    expect(files.filter((file) => !/^(\.\.\/core\/)?dist\/[\w-]+\.js$/.test(file))).toEqual([]);
-    expect(files.some((file) => /core\/dist\/node\.js$/.test(file))).toBe(false);
-    expect(imported).toContain('@composio-webhooks/core/adapter');
+    const { builtins, files, specifiers } = await webImports(join(packageDir, 'dist/index.js'));
+    expect(builtins).toEqual([]);
+    // The package and core's Web-safe chunks; never core's Node entry or raw-body.
+    const coreDist = join(packageDir, '..', 'core', 'dist');
+    const outside = files.filter(
+      (file) => !file.startsWith(join(packageDir, 'dist')) && !file.startsWith(coreDist),
+    );
+    expect(outside).toEqual([]);
+    expect(files).not.toContain(join(coreDist, 'node.js'));
+    expect(specifiers).toContain('@composio-webhooks/core/adapter');
   });
 });
 

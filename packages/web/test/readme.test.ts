@@ -3,30 +3,21 @@
  * package, and the opening, Worker and verify-only snippets run as written against signed
  * deliveries.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import {
   buildConnectionExpired,
   buildTriggerMessage,
   signWebhook,
 } from '@composio-webhooks/core/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { requireBuilt } from './support.js';
+import { readmeSnippets } from '@composio-webhooks/test-runtimes';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { requireWebBuilt } from './support.js';
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
-const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] as string);
-const dir = join(packageDir, '.tmp', `readme-${process.pid}`);
+const readme = readmeSnippets(new URL('..', import.meta.url));
+const { snippets } = readme;
+const snippetFile = readme.file;
 const secret = 'web-readme-secret';
 
 type Handler = (request: Request, context?: object) => Promise<Response>;
-
-function snippetFile(index: number): string {
-  return join(dir, `snippet-${index}.ts`);
-}
 
 async function signedRequest(payload: unknown, key = secret): Promise<Request> {
   const signed = await signWebhook({ payload, secret: key });
@@ -37,13 +28,7 @@ async function signedRequest(payload: unknown, key = secret): Promise<Request> {
   });
 }
 
-beforeAll(() => {
-  mkdirSync(dir, { recursive: true });
-  snippets.forEach((snippet, index) => {
-    writeFileSync(snippetFile(index), snippet);
-  });
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => readme.remove());
 
 describe('README', () => {
   const saved = process.env.COMPOSIO_WEBHOOK_SECRET;
@@ -61,22 +46,9 @@ describe('README', () => {
   });
 
   it('every ts snippet type-checks against the built package (strict, DOM lib)', async () => {
-    await requireBuilt();
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        extends: '../../tsconfig.json',
-        compilerOptions: { noEmit: true, allowJs: false },
-        include: ['snippet-*.ts'],
-      }),
-    );
-    const tsc = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsc');
-    await promisify(execFile)(tsc, ['-p', join(dir, 'tsconfig.json')], { timeout: 60_000 }).catch(
-      (error: { stdout?: string }) => {
-        throw new Error(`README snippets do not compile:\n${error.stdout}`);
-      },
-    );
-  }, 60_000);
+    requireWebBuilt();
+    await readme.typecheck();
+  }, 90_000);
 
   it('the opening snippet verifies, routes and refuses', async () => {
     process.env.COMPOSIO_WEBHOOK_SECRET = secret;

@@ -1,18 +1,8 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { requireBuilt } from '@composio-webhooks/test-runtimes';
 
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-
-/** The runtime processes load the built package: fail with how to fix it when it is missing. */
-export async function requireBuilt(): Promise<void> {
-  for (const file of ['index.js', 'index.cjs', 'index.d.ts']) {
-    if (!existsSync(`${dist}${file}`)) {
-      throw new Error(
-        `${dist}${file} is missing: run \`pnpm --filter @composio-webhooks/web build\` before these tests.`,
-      );
-    }
-  }
-}
+/** The runtime processes and packaging tests load the built package. */
+export const requireWebBuilt = () => requireBuilt(new URL('..', import.meta.url));
 
 /** A server entry of test/servers. */
 export function serverEntry(name: string): string {

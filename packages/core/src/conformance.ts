@@ -25,7 +25,7 @@ import {
 
 /** A running conformance app. */
 export interface ConformanceServer {
-  /** Base URL, e.g. `http://127.0.0.1:4123` (the app serves `CONFORMANCE_PATHS` under it). */
+  /** Base URL, e.g. `http://127.0.0.1:4123` or `http://127.0.0.1:4123/conformance` (the app serves `CONFORMANCE_PATHS` under it). */
   url: string;
   /** The handler runs so far; default: `GET <url>/__conformance/runs`. */
   runs?(): Promise<ConformanceRun[]>;
@@ -474,12 +474,14 @@ function rawRequest(
   headers: Record<string, string>,
   body: { chunked?: boolean; contentLength?: number; chunks: number; chunkBytes: number },
 ): Promise<string> {
-  const { hostname, port } = new URL(base);
+  // The base URL may have a path of its own (an app mounted under /conformance).
+  const { hostname, port, pathname } = new URL(base);
+  const target = `${pathname.replace(/\/$/, '')}${path}`;
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname === 'localhost' ? '127.0.0.1' : hostname);
     let answer = '';
     const head = [
-      `POST ${path} HTTP/1.1`,
+      `POST ${target} HTTP/1.1`,
       `host: ${hostname}:${port}`,
       'content-type: application/json',
       body.chunked ? 'transfer-encoding: chunked' : `content-length: ${body.contentLength}`,

@@ -356,6 +356,19 @@ describe('the WebCrypto path (no node:crypto)', () => {
     expect(sign).toHaveBeenCalled();
   });
 
+  it("a getBuiltinModule that throws (Next.js's Edge runtime stub) means WebCrypto", async () => {
+    const stub = vi.spyOn(process, 'getBuiltinModule').mockImplementation(() => {
+      throw new Error('A Node.js API is used (process.getBuiltinModule) which is not supported');
+    });
+    const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
+    const verifier = createWebhookVerifier({ secret: SECRET, now: at(T) });
+    expect(stub).toHaveBeenCalled();
+    await expect(verifier.verify(BODY, headersFor(goodSignature()))).resolves.toMatchObject({
+      id: ID,
+    });
+    expect(sign).toHaveBeenCalled();
+  });
+
   it('crypto: "webcrypto" forces it while node:crypto is present', async () => {
     const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
     const options = { secret: 'forced-webcrypto-secret', crypto: 'webcrypto' as const, now: at(T) };

@@ -19,7 +19,11 @@ export interface ReadmeSnippets {
   remove(): void;
 }
 
-export function readmeSnippets(packageDir: string | URL): ReadmeSnippets {
+/** `tsconfig`: the package's config the snippets compile with (default `tsconfig.json`). */
+export function readmeSnippets(
+  packageDir: string | URL,
+  tsconfig = 'tsconfig.json',
+): ReadmeSnippets {
   const dir = typeof packageDir === 'string' ? packageDir : fileURLToPath(packageDir);
   const readme = readFileSync(join(dir, 'README.md'), 'utf8');
   const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] as string);
@@ -36,9 +40,10 @@ export function readmeSnippets(packageDir: string | URL): ReadmeSnippets {
       writeFileSync(
         join(scratch, 'tsconfig.json'),
         JSON.stringify({
-          extends: '../../tsconfig.json',
+          extends: `../../${tsconfig}`,
           compilerOptions: { noEmit: true },
           include: ['snippet-*.ts'],
+          exclude: [],
         }),
       );
       const tsc = join(dir, '..', '..', 'node_modules', '.bin', 'tsc');

@@ -13,7 +13,13 @@ import { Hono } from 'hono';
 // Type the trigger payloads you subscribe to: `event.data` is then typed in onTrigger handlers.
 declare module '@composio-webhooks/core' {
   interface TriggerPayloads {
-    GITHUB_COMMIT_EVENT: { author: string; id: string; message: string; url: string };
+    GITHUB_COMMIT_EVENT: {
+      author: string;
+      id: string;
+      message: string;
+      timestamp: string;
+      url: string;
+    };
   }
 }
 

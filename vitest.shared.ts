@@ -25,6 +25,9 @@ export const workspaceAliases = [
   { find: /^@composio-webhooks\/fastify$/, replacement: `${root}packages/fastify/src/index.ts` },
   { find: /^@composio-webhooks\/koa$/, replacement: `${root}packages/koa/src/index.ts` },
   { find: /^@composio-webhooks\/nest$/, replacement: `${root}packages/nest/src/index.ts` },
+  { find: /^@composio-webhooks\/web$/, replacement: `${root}packages/web/src/index.ts` },
+  { find: /^@composio-webhooks\/next$/, replacement: `${root}packages/next/src/index.ts` },
+  { find: /^@composio-webhooks\/hono$/, replacement: `${root}packages/hono/src/index.ts` },
   {
     find: /^@composio-webhooks\/test-runtimes$/,
     replacement: `${root}tools/runtimes/src/index.ts`,

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Consumer test: packs every public package as a tarball (as `npm publish` would), installs the
 // tarballs into a scratch ESM project and a scratch CommonJS project, and in each runs a real
-// verification through every adapter (Express, Koa, Fastify, Nest on Express and Fastify) over
-// HTTP, a forged delivery through each, and loads the client, the Redis store and the CLI bin (and
-// runs its generate commands).
+// verification through every adapter (Express, Koa, Fastify, Nest on Express and Fastify over
+// HTTP; the Web handler, Next.js's App Router handler and Hono on Web Requests), a forged delivery
+// through each, and loads the client, the Redis store, the BullMQ inbox and the CLI bin (and runs
+// its generate commands).
 // Run after `pnpm build`.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +52,7 @@ const frameworks = {
   rxjs: '7.8.2',
   ioredis: '5.9.2',
   bullmq: '6.7.0',
+  hono: '4.13.19',
 };
 
 const testBody = `
@@ -160,6 +162,29 @@ async function main() {
     check('nest/' + platform + ': handler ran', seen.join() === 'ca_your-connected-account-id');
     check('nest/' + platform + ': forged 401', (await post(url, forged)).status === 401);
     await app.close();
+  }
+
+  // Web handler (Request → Response), Next.js App Router + Pages Router, Hono
+  {
+    const web = await load('@composio-webhooks/web');
+    const seen = [];
+    const handler = web.composioWebhook({ secret, logger: false, router: web.createWebhookRouter().onAny((event) => { seen.push(event.type); }) });
+    const send = async (signed) => (await handler(new Request('http://x/', { method: 'POST', body: signed.body, headers: signed.headers }))).status;
+    check('web: 200', (await send(await signWebhook({ payload: buildTriggerMessage(), secret }))) === 200);
+    check('web: handler ran', seen.join() === 'composio.trigger.message');
+    check('web: forged 401', (await send(forged)) === 401);
+    const next = await load('@composio-webhooks/next');
+    const POST = next.composioWebhook({ secret, logger: false, router: next.createWebhookRouter() });
+    const appRouter = await POST(new Request('http://x/', { method: 'POST', body: signed.body, headers: signed.headers }));
+    check('next: App Router 200', appRouter.status === 200);
+    check('next: Pages Router config', next.composioApiRoute.config.api.bodyParser === false);
+    const { Hono } = await load('hono');
+    const hono = await load('@composio-webhooks/hono');
+    const app = new Hono();
+    app.post('/webhooks/composio', hono.composioWebhook({ secret, logger: false, router: hono.createWebhookRouter() }));
+    const viaHono = await app.request('/webhooks/composio', { method: 'POST', body: signed.body, headers: signed.headers });
+    check('hono: 200', viaHono.status === 200);
+    check('hono: forged 401', (await app.request('/webhooks/composio', { method: 'POST', body: forged.body, headers: forged.headers })).status === 401);
   }
 
   // Client, Redis store: load and construct

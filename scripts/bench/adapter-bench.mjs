@@ -47,11 +47,16 @@ export async function signedPool(size, { buildTriggerMessage, signWebhook }) {
   return pool;
 }
 
-/** Forks the adapter's bench server; resolves once it listens, with an IPC `request(message, reply)`. */
-export function startServer(serverModule, major, { execArgv = [] } = {}) {
+/**
+ * Forks the adapter's bench server; resolves once it listens, with an IPC `request(message, reply)`.
+ * `execPath` runs it on another runtime (Bun); `execArgv` passes Node flags (e.g. --expose-gc).
+ */
+export function startServer(serverModule, major, { execArgv = [], execPath } = {}) {
   const child = fork(fileURLToPath(serverModule), [major], {
+    // Another runtime (Bun) may run the server; Node's IPC channel works with it.
     env: { ...process.env, BENCH_SECRET: SECRET },
     execArgv,
+    ...(execPath && { execPath, execArgv: [] }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const request = (message, reply) =>
@@ -102,7 +107,8 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
  * Runs the benchmark; resolves to true when it failed (a miss of the target, a non-2xx answer,
  * an error, or a repeated id in the dedupe round).
  * `testing` is `@composio-webhooks/core/testing` and `autocannon` the adapter's copy: the
- * adapter's bench passes its own dependencies in.
+ * adapter's bench passes its own dependencies in. `execPath(major)`, when given, is the binary
+ * that runs the server for that major (e.g. Bun).
  */
 export async function benchAdapter({
   framework,
@@ -111,6 +117,7 @@ export async function benchAdapter({
   serverModule,
   testing,
   autocannon,
+  execPath,
 }) {
   const MAJORS = (process.env.BENCH_MAJORS ?? majors.join(',')).split(',').map((m) => m.trim());
   const ROUTES = [
@@ -132,7 +139,9 @@ export async function benchAdapter({
 
   let failed = false;
   for (const major of MAJORS) {
-    const { child, port, request } = await startServer(serverModule, major);
+    const { child, port, request } = await startServer(serverModule, major, {
+      execPath: execPath?.(major),
+    });
     try {
       for (const route of ROUTES) await run(autocannon, port, route.path, sharedPool, 1); // warm-up
       const rates = { baseline: [], middleware: [], memory: [] };

@@ -1,6 +1,8 @@
 /**
- * `pnpm demo`: starts the Express, Koa, Fastify and Nest (Express and Fastify platforms) examples on free
- * ports with a demo secret and the in-memory store, sends each the same scripted series of real,
+ * `pnpm demo`: starts the Express, Koa, Fastify, Nest (Express and Fastify platforms) and Hono
+ * examples on free ports, and the Next.js example with `next start` (App Router and Pages Router
+ * routes; `next build` first if it was never built), with a demo secret and the in-memory store,
+ * sends each the same scripted series of real,
  * signed HTTP deliveries, and prints case × framework → status and the handlers that ran.
  * Exits 1 if any cell differs from the documented behaviour. Shuts everything down after.
  */
@@ -16,10 +18,13 @@ import {
   buildV2TriggerPayload,
   signWebhook,
 } from '@composio-webhooks/core/testing';
+import { getRequestListener } from '@hono/node-server';
 import { createApp as createExpressApp } from '../../express/src/app.js';
 import { createApp as createFastifyApp } from '../../fastify/src/app.js';
+import { createApp as createHonoApp } from '../../hono/src/app.js';
 import { createApp as createKoaApp } from '../../koa/src/app.js';
 import { createApp as createNestApp } from '../../nest/src/app.js';
+import { ensureBuilt, startNext } from '../../nextjs/test/next-app.js';
 
 const SECRET = `demo-secret-${crypto.randomUUID()}`;
 
@@ -33,6 +38,8 @@ interface Target {
   name: string;
   url: string;
   close(): Promise<void>;
+  /** Handlers that ran for a webhook-id, when the app runs in another process (Next.js). */
+  handlers?(id: string): Promise<string[]>;
 }
 
 /** Handler names recorded per webhook-id, across all frameworks (ids are unique per framework). */
@@ -87,6 +94,31 @@ async function startTargets(): Promise<Target[]> {
       close: () => app.close(),
     });
   }
+  const honoHttp = createServer(
+    getRequestListener(createHonoApp({ secret: SECRET, onHandled }).fetch),
+  );
+  targets.push({ name: 'Hono', url: await listen(honoHttp), close: closer(honoHttp) });
+
+  await ensureBuilt();
+  const next = await startNext({ COMPOSIO_WEBHOOK_SECRET: SECRET });
+  const nextHandlers = async (id: string) => {
+    const records = (await (
+      await fetch(`${next.url}/api/demo/handled?id=${encodeURIComponent(id)}`)
+    ).json()) as HandledRecord[];
+    return records.map((record) => record.handler);
+  };
+  targets.push({
+    name: 'Next.js (App Router)',
+    url: `${next.url}/api/webhooks/composio`,
+    close: () => next.close(),
+    handlers: nextHandlers,
+  });
+  targets.push({
+    name: 'Next.js (Pages Router)',
+    url: `${next.url}/api/webhooks/composio-pages`,
+    close: async () => {},
+    handlers: nextHandlers,
+  });
   return targets;
 }
 
@@ -236,7 +268,7 @@ async function run(target: Target, testCase: Case): Promise<Cell> {
     duplicate = status === 200 && (JSON.parse(text) as { duplicate?: boolean }).duplicate === true;
   }
   const id = requests.at(-1)?.headers['webhook-id'];
-  const ran = [...(id ? (handled.get(id) ?? []) : [])].sort();
+  const ran = [...(id ? ((await target.handlers?.(id)) ?? handled.get(id) ?? []) : [])].sort();
   const ok =
     status === testCase.status &&
     duplicate === (testCase.duplicate ?? false) &&

@@ -32,5 +32,5 @@ export type { RequestTrace } from './instrumentation.js';
 export { normalizePayload, type ParsedPayload } from './parse.js';
 export { type Acceptance, asWebhookError } from './receiver.js';
 export { errorResponse, errorResponseFor, successResponse } from './responses.js';
-export type { RouteLabel, Settlement } from './settlement.js';
+export type { RouteLabel, Settlement, WaitUntil } from './settlement.js';
 export { readWebBody, type WebBodySource } from './web-body.js';

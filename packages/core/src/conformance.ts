@@ -25,7 +25,7 @@ import {
 
 /** A running conformance app. */
 export interface ConformanceServer {
-  /** Base URL, e.g. `http://127.0.0.1:4123` (the app serves `CONFORMANCE_PATHS` under it). */
+  /** Base URL, e.g. `http://127.0.0.1:4123` or `http://127.0.0.1:4123/conformance` (the app serves `CONFORMANCE_PATHS` under it). */
   url: string;
   /** The handler runs so far; default: `GET <url>/__conformance/runs`. */
   runs?(): Promise<ConformanceRun[]>;

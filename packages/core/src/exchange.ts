@@ -28,6 +28,7 @@ import {
 } from './receiver.js';
 import { errorResponseFor, type ReceiverResponse } from './responses.js';
 import { createWebhookRouter, type WebhookRouter } from './router.js';
+import type { WaitUntil } from './settlement.js';
 
 /** Where adapters that register their own route (Nest, Fastify) serve it unless `path` says otherwise. */
 export const DEFAULT_WEBHOOK_PATH = '/webhooks/composio';
@@ -91,6 +92,11 @@ export interface ExchangeRequest {
    * rejection is the route's own error: the claim is released and the error is handed back.
    */
   handOver?(delivery: WebhookDelivery, body: WebhookBody): Promise<RouteAnswer>;
+  /**
+   * Runtimes that end a request's work once it is answered (a Worker's `ctx.waitUntil`): gets
+   * the work that goes on after the answer (handlers still running past `handlerTimeoutMs`).
+   */
+  waitUntil?: WaitUntil;
 }
 
 /** How much body an adapter may read, and for how long. */
@@ -220,7 +226,7 @@ export function createExchange(
       return refuse(acceptance.error, acceptance.response);
     }
     if (!verifyOnly) {
-      return { type: 'respond', response: await receiver.run(acceptance) };
+      return { type: 'respond', response: await receiver.run(acceptance, request.waitUntil) };
     }
     if (!request.handOver) {
       throw new WebhookConfigError(

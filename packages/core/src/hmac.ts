@@ -19,7 +19,13 @@ export type CryptoBackend = 'node' | 'webcrypto';
 /** `node:crypto` when this runtime has it (Node ≥ 20.16 / 22.3 expose `process.getBuiltinModule`). */
 export function loadNodeCrypto(): NodeCryptoModule | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:crypto') as NodeCryptoModule | undefined;
+  let mod: NodeCryptoModule | undefined;
+  try {
+    mod = proc?.getBuiltinModule?.('node:crypto') as NodeCryptoModule | undefined;
+  } catch {
+    // Next.js's Edge runtime defines process.getBuiltinModule as a stub that throws.
+    return undefined;
+  }
   return mod && typeof mod.createHmac === 'function' ? mod : undefined;
 }
 

@@ -22,7 +22,7 @@ import {
 } from './outcome.js';
 import { errorResponse, type ReceiverResponse, successResponse } from './responses.js';
 import type { WebhookRouter } from './router.js';
-import { createSettlement, type RouteLabel } from './settlement.js';
+import { createSettlement, type RouteLabel, type WaitUntil } from './settlement.js';
 import {
   createTriggerDataCheck,
   describeMismatch,
@@ -119,7 +119,11 @@ export type Acceptance =
       /** Runs `fn` (the handlers or the user's route) inside the request's instrumentation scope. */
       within<T>(fn: () => T): T;
       /** Handlers outlived the deadline: 503 now, the claim held until `pending` settles. */
-      outlive(pending: Promise<unknown>, timeoutMs: number): Promise<ReceiverResponse>;
+      outlive(
+        pending: Promise<unknown>,
+        timeoutMs: number,
+        waitUntil?: WaitUntil,
+      ): Promise<ReceiverResponse>;
     };
 
 type Accepted = Extract<Acceptance, { accepted: true }>;
@@ -130,8 +134,9 @@ export interface WebhookReceiver {
   /**
    * Runs the router's handlers for an accepted delivery under `handlerTimeoutMs` and settles it:
    * 200, 500 (released) or 503 at the deadline (held until the handlers settle). Never throws.
+   * `waitUntil` receives the work that goes on after a 503 (see `WaitUntil`).
    */
-  run(acceptance: Accepted): Promise<ReceiverResponse>;
+  run(acceptance: Accepted, waitUntil?: WaitUntil): Promise<ReceiverResponse>;
   /**
    * What can be refused from the headers alone, before any body byte is read: missing
    * signature headers, a malformed or stale timestamp, no `v1,` signature, a compressed body.
@@ -366,7 +371,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     };
   }
 
-  async function run(acceptance: Accepted): Promise<ReceiverResponse> {
+  async function run(acceptance: Accepted, waitUntil?: WaitUntil): Promise<ReceiverResponse> {
     const dispatching = acceptance.within(() => router.dispatch(acceptance.delivery));
     if (handlerTimeoutMs === false) {
       try {
@@ -383,7 +388,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       let answered = false;
       const timer = setTimeout(() => {
         answered = true;
-        resolve(acceptance.outlive(dispatching, timeoutMs));
+        resolve(acceptance.outlive(dispatching, timeoutMs, waitUntil));
       }, timeoutMs);
       dispatching.then(
         () => {

@@ -18,15 +18,24 @@ export interface PreparedSecrets {
   hints: readonly string[];
 }
 
-function envSecret(): string | undefined {
+function processEnv(): Record<string, string | undefined> | undefined {
   const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return proc?.env?.[SECRET_ENV_VAR];
+  return typeof proc?.env === 'object' && proc.env !== null ? proc.env : undefined;
 }
 
 /** Resolves `secret` (or the environment variable) to a non-empty list of secret strings. */
 export function resolveSecrets(secret: unknown): string[] {
   if (secret === undefined) {
-    const fromEnv = envSecret();
+    const env = processEnv();
+    if (env === undefined) {
+      // Cloudflare Workers (without nodejs_compat) and browsers-like runtimes: no env to read.
+      throw new WebhookConfigError(
+        message(
+          `No webhook secret: this runtime has no process.env to read ${SECRET_ENV_VAR} from, so pass \`secret\`. In a Cloudflare Worker, build the handler from the Worker's env once: handler ??= composioWebhook({ router, secret: env.${SECRET_ENV_VAR} }).`,
+        ),
+      );
+    }
+    const fromEnv = env[SECRET_ENV_VAR];
     if (fromEnv === undefined || fromEnv.trim() === '') {
       throw new WebhookConfigError(
         message(

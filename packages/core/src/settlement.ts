@@ -46,10 +46,21 @@ export interface Settlement {
   settle(status: number | undefined, label?: RouteLabel): Promise<ReceiverResponse>;
   /**
    * The handlers outlived `timeoutMs`: resolves at once to the 503 answer, keeps the claim held
-   * (renewed) while `pending` runs, then completes or releases it.
+   * (renewed) while `pending` runs, then completes or releases it. `waitUntil` gets that work.
    */
-  outlive(pending: Promise<unknown>, timeoutMs: number): Promise<ReceiverResponse>;
+  outlive(
+    pending: Promise<unknown>,
+    timeoutMs: number,
+    waitUntil?: WaitUntil,
+  ): Promise<ReceiverResponse>;
 }
+
+/**
+ * Keeps work alive after the answer on runtimes that end a request's work once it is answered
+ * (a Cloudflare Worker's `ctx.waitUntil`, Vercel's `waitUntil`): handlers still running past
+ * `handlerTimeoutMs`, and the settling of their claim.
+ */
+export type WaitUntil = (work: Promise<unknown>) => void;
 
 /**
  * Delays of the background retries of a `complete()` that failed (the store was briefly down):
@@ -183,7 +194,7 @@ export function createSettlement(context: SettlementContext): Settlement {
         ),
       );
     },
-    async outlive(pending, timeoutMs) {
+    async outlive(pending, timeoutMs, waitUntil) {
       settled = true;
       const error = new WebhookError(
         'HANDLER_TIMEOUT',
@@ -201,7 +212,7 @@ export function createSettlement(context: SettlementContext): Settlement {
         ...describe(delivery),
       });
       const stopRenewing = owned ? keepClaimed() : () => undefined;
-      pending.then(
+      const settling = pending.then(
         async () => {
           stopRenewing();
           await record();
@@ -228,6 +239,7 @@ export function createSettlement(context: SettlementContext): Settlement {
           });
         },
       );
+      waitUntil?.(settling);
       return response;
     },
   };

@@ -130,6 +130,21 @@ describe('COMPOSIO_WEBHOOK_SECRET fallback', () => {
     expect(() => createWebhookVerifier({})).toThrow(WebhookConfigError);
     expect(() => createWebhookVerifier({ secret: undefined })).toThrow(/COMPOSIO_WEBHOOK_SECRET/);
   });
+
+  it('without process.env (a Worker without nodejs_compat), says to pass `secret` from env', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'process') as PropertyDescriptor;
+    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true });
+    let error: unknown;
+    try {
+      error = thrownBy(() => createWebhookVerifier());
+    } finally {
+      Object.defineProperty(globalThis, 'process', descriptor);
+    }
+    expect(error).toBeInstanceOf(WebhookConfigError);
+    expect((error as Error).message).toMatch(
+      /^\[@composio-webhooks\/core\] No webhook secret: this runtime has no process\.env to read COMPOSIO_WEBHOOK_SECRET from, so pass `secret`\. In a Cloudflare Worker, build the handler from the Worker's env once: handler \?\?= composioWebhook\(\{ router, secret: env\.COMPOSIO_WEBHOOK_SECRET \}\)\. See /,
+    );
+  });
 });
 
 describe('messages never leak the secret or the expected signature', () => {
@@ -338,6 +353,19 @@ describe('the WebCrypto path (no node:crypto)', () => {
     expect(await outcome(verifier.verify(BODY, forged))).toBe('INVALID_SIGNATURE');
     const otherId = { ...signed.headers, 'webhook-id': 'msg_other' };
     expect(await outcome(verifier.verify(signed.body, otherId))).toBe('INVALID_SIGNATURE');
+    expect(sign).toHaveBeenCalled();
+  });
+
+  it("a getBuiltinModule that throws (Next.js's Edge runtime stub) means WebCrypto", async () => {
+    const stub = vi.spyOn(process, 'getBuiltinModule').mockImplementation(() => {
+      throw new Error('A Node.js API is used (process.getBuiltinModule) which is not supported');
+    });
+    const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
+    const verifier = createWebhookVerifier({ secret: SECRET, now: at(T) });
+    expect(stub).toHaveBeenCalled();
+    await expect(verifier.verify(BODY, headersFor(goodSignature()))).resolves.toMatchObject({
+      id: ID,
+    });
     expect(sign).toHaveBeenCalled();
   });
 

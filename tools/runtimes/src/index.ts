@@ -1,3 +1,9 @@
+export { requireBuilt } from './built.js';
+export {
+  describeConformanceOnRuntimes,
+  type RuntimeConformance,
+  runtimeMatches,
+} from './conformance.js';
 export { freePort } from './ports.js';
 export { availableRuntimes, RUNTIMES, type RuntimeName, runtimeBinary } from './runtimes.js';
 export {
@@ -6,4 +12,6 @@ export {
   type StartServerOptions,
   startServer,
 } from './server.js';
+export { type ReadmeSnippets, readmeSnippets } from './snippets.js';
+export { type WebImports, webImports } from './web-imports.js';
 export { capnpString, WORKERD_COMPATIBILITY_DATE, workerdConfig } from './workerd.js';

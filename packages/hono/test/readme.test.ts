@@ -1,0 +1,91 @@
+/**
+ * The README's snippets as users copy them: every ```ts block type-checks against the built
+ * package, and the opening, verify-only and Worker snippets run as written (through Hono's
+ * `app.request` / `app.fetch`) against signed deliveries.
+ */
+import {
+  buildConnectionExpired,
+  buildTriggerMessage,
+  signWebhook,
+} from '@composio-webhooks/core/testing';
+import { readmeSnippets } from '@composio-webhooks/test-runtimes';
+import type { Hono } from 'hono';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { requireHonoBuilt } from './support.js';
+
+const readme = readmeSnippets(new URL('..', import.meta.url));
+const secret = 'hono-readme-secret';
+
+async function post(payload: unknown, key = secret) {
+  const { body, headers } = await signWebhook({ payload, secret: key });
+  return new Request('http://localhost/webhooks/composio', { method: 'POST', body, headers });
+}
+
+async function load(index: number): Promise<Hono> {
+  return ((await import(/* @vite-ignore */ readme.file(index))) as { default: Hono }).default;
+}
+
+afterAll(() => readme.remove());
+
+describe('README', () => {
+  const saved = process.env.COMPOSIO_WEBHOOK_SECRET;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.COMPOSIO_WEBHOOK_SECRET;
+    else process.env.COMPOSIO_WEBHOOK_SECRET = saved;
+    vi.restoreAllMocks();
+  });
+
+  it('has the opening, verify-only and Worker snippets', () => {
+    expect(readme.snippets).toHaveLength(3);
+    expect(readme.snippets[0]).toContain(
+      "app.post('/webhooks/composio', composioWebhook({ router }));",
+    );
+    expect(readme.snippets[1]).toContain("const delivery = c.get('composio');");
+    expect(readme.snippets[2]).toContain('secret: c.env.COMPOSIO_WEBHOOK_SECRET');
+  });
+
+  it('every ts snippet type-checks against the built package', async () => {
+    requireHonoBuilt();
+    await readme.typecheck();
+  }, 90_000);
+
+  it('the opening snippet verifies, routes and refuses', async () => {
+    process.env.COMPOSIO_WEBHOOK_SECRET = secret;
+    const logged: unknown[][] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    const app = await load(0);
+    const commit = buildTriggerMessage();
+    const answer = await app.request(await post(commit));
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ ok: true, id: commit.id });
+    const expired = buildConnectionExpired({ toolkit: 'gmail', accountId: 'ca_123' });
+    expect((await app.request(await post(expired))).status).toBe(200);
+    expect((await app.request(await post(buildTriggerMessage(), 'forged'))).status).toBe(401);
+    expect(logged).toEqual([
+      ['new commit', commit.data],
+      ['ask the owner of ca_123 to reconnect gmail'],
+    ]);
+  });
+
+  it('the verify-only snippet answers with its own JSON', async () => {
+    process.env.COMPOSIO_WEBHOOK_SECRET = secret;
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const app = await load(1);
+    const event = buildTriggerMessage();
+    const answer = await app.request(await post(event));
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ received: event.id });
+  });
+
+  it('the Worker snippet takes the secret from the bindings and keeps ctx', async () => {
+    delete process.env.COMPOSIO_WEBHOOK_SECRET;
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const app = await load(2);
+    const ctx = { waitUntil: vi.fn(), passThroughOnException: vi.fn(), props: {} };
+    const env = { COMPOSIO_WEBHOOK_SECRET: secret };
+    const answer = await app.fetch(await post(buildTriggerMessage()), env, ctx);
+    expect(answer.status).toBe(200);
+  });
+});

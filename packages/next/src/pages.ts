@@ -1,0 +1,91 @@
+/**
+ * `composioApiRoute({ router })`: the Pages Router (`pages/api/...`) glue over core's exchange.
+ * Next.js's body parser must be off for the route (`export const config = { api: { bodyParser:
+ * false } }`), so the exact raw bytes are read from the Node request with core's
+ * `readRawBody`; the answer is written through `res`. Every decision is core's.
+ *
+ * `@composio-webhooks/core/node` (raw-body, Node streams) is loaded when an API route is built,
+ * not when the package is imported: App Router routes on the Edge runtime import this package
+ * too, and Node's stream modules do not load there.
+ */
+import {
+  type AdapterOptions,
+  WebhookConfigError,
+  type WebhookRouter,
+} from '@composio-webhooks/core';
+import { createExchange } from '@composio-webhooks/core/adapter';
+import type { NextApiRequest, NextApiResponse } from 'next';
+import { buildNowOrOnFirstCall } from './build-phase.js';
+
+const PACKAGE_NAME = '@composio-webhooks/next';
+const HOW_TO_FIX =
+  'Turn off the body parser of this API route: export const config = { api: { bodyParser: false } }; See TROUBLESHOOTING.md#raw_body_unavailable.';
+
+/** `composioApiRoute()` options: a router is required. */
+export type ComposioApiRouteOptions = Omit<AdapterOptions, 'router'> & { router: WebhookRouter };
+
+/** A Pages Router API route handler. */
+export type ComposioApiRouteHandler = (req: NextApiRequest, res: NextApiResponse) => Promise<void>;
+
+/** The route config that turns Next.js's body parser off: export it as `config`. */
+const CONFIG = Object.freeze({ api: Object.freeze({ bodyParser: false as const }) });
+
+export interface ComposioApiRoute {
+  (options: ComposioApiRouteOptions): ComposioApiRouteHandler;
+  /**
+   * The route config the handler needs, `{ api: { bodyParser: false } }`. Next.js 16 reads
+   * `config` at build time and accepts only a literal object, so write
+   * `export const config = { api: { bodyParser: false } };` (older Next.js versions also take
+   * `export const config = composioApiRoute.config;`).
+   */
+  readonly config: { readonly api: { readonly bodyParser: false } };
+}
+
+function createApiRoute(options: ComposioApiRouteOptions): ComposioApiRouteHandler {
+  return buildNowOrOnFirstCall(() => buildApiRoute(options));
+}
+
+function buildApiRoute(options: ComposioApiRouteOptions): ComposioApiRouteHandler {
+  if (options === null || typeof options !== 'object' || options.router === undefined) {
+    throw new WebhookConfigError(
+      `[${PACKAGE_NAME}] composioApiRoute() needs a router: export default composioApiRoute({ router: createWebhookRouter().on(...) }). To answer yourself, use an App Router route with withComposioWebhook().`,
+    );
+  }
+  const exchange = createExchange(options, {
+    packageName: PACKAGE_NAME,
+    kind: 'route',
+  });
+  const nodeBody = import('@composio-webhooks/core/node');
+  // A failed load is reported by the first request that needs it.
+  nodeBody.catch(() => undefined);
+  return async (req, res) => {
+    const { readRawBody } = await nodeBody;
+    const result = await exchange.handle({
+      method: req.method ?? 'GET',
+      headers: req.headers,
+      body: (limits) =>
+        readRawBody({
+          parsedBody: req.body,
+          stream: req,
+          contentType: req.headers['content-type'],
+          contentLength: req.headers['content-length'],
+          limits,
+          howToFix: HOW_TO_FIX,
+          packageName: PACKAGE_NAME,
+        }),
+    });
+    if (!('response' in result) || res.headersSent) return;
+    const { status, body, headers } = result.response;
+    for (const name in headers) res.setHeader(name, headers[name] as string);
+    res.status(status).json(body);
+  };
+}
+
+/**
+ * Receives Composio webhooks in a Pages Router API route:
+ * `export default composioApiRoute({ router }); export const config = { api: { bodyParser: false } };`.
+ * It owns its route (other methods: 405 with `Allow: POST`). Configuration mistakes throw here.
+ */
+export const composioApiRoute: ComposioApiRoute = Object.assign(createApiRoute, {
+  config: CONFIG,
+});

@@ -1,0 +1,154 @@
+/**
+ * `composioWebhook({ router })` and `withComposioWebhook(handler)`: Web `Request` → `Response`
+ * glue over core's exchange. It says where the body is (the request's stream, read once within
+ * the limits), hands the delivery to the user's handler in verify-only mode and turns the
+ * exchange's answer into a `Response`; every decision (statuses, dedupe, settling) is core's.
+ * Nothing here, or in what it loads, imports a Node built-in.
+ */
+import {
+  type AdapterOptions,
+  WebhookConfigError,
+  type WebhookDelivery,
+  type WebhookRouter,
+} from '@composio-webhooks/core';
+import {
+  createExchange,
+  type ExchangeRequest,
+  type ExchangeResult,
+  errorResponseFor,
+  readWebBody,
+  type WebhookExchange,
+} from '@composio-webhooks/core/adapter';
+import { toResponse } from './response.js';
+
+const PACKAGE_NAME = '@composio-webhooks/web';
+
+/** The options of every adapter (core's `AdapterOptions`). */
+export type ComposioWebhookOptions = AdapterOptions;
+/** `composioWebhook()` options: a router is required (verify-only is `withComposioWebhook`). */
+export type ComposioWebhookRouterOptions = Omit<AdapterOptions, 'router'> & {
+  router: WebhookRouter;
+};
+/** `withComposioWebhook()` options: everything but the router (your handler answers). */
+export type ComposioWebhookVerifyOptions = Omit<AdapterOptions, 'router'>;
+
+/**
+ * What a runtime passes beside the request. A Cloudflare Worker's `ctx` (`fetch(request, env,
+ * ctx)`) has `waitUntil`: pass it, so handlers still running when the 503 at `handlerTimeoutMs`
+ * is sent are kept alive until they settle their claim. Anything else (Next.js's route context,
+ * Bun's server, Deno's info) is accepted and ignored.
+ */
+export type WebhookRequestContext = { waitUntil(promise: Promise<unknown>): void } | object;
+
+/** A Web-standard request handler: Next.js route handlers, `Bun.serve`, `Deno.serve`, Workers. */
+export type WebhookRequestHandler<R extends Request = Request> = (
+  request: R,
+  context?: WebhookRequestContext,
+) => Promise<Response>;
+
+/**
+ * Your handler in verify-only mode: it gets the request (its body already read: use
+ * `delivery.event` / `delivery.raw`) and the verified delivery, and its `Response` settles the
+ * delivery: 2xx = processed (a copy is then answered 200 duplicate); anything else, or a throw,
+ * releases the claim so Composio's retry runs it again.
+ */
+export type VerifiedWebhookHandler<R extends Request = Request> = (
+  request: R,
+  delivery: WebhookDelivery,
+) => Response | Promise<Response>;
+
+/**
+ * Receives Composio webhooks wherever a Web `Request` exists: `export const POST =
+ * composioWebhook({ router })` (Next.js App Router), `Bun.serve({ fetch })`, `Deno.serve(handler)`,
+ * a Worker's `fetch`. It owns its route: methods other than `POST` are answered 405 with
+ * `Allow: POST`. Configuration mistakes throw here.
+ */
+export function composioWebhook<R extends Request = Request>(
+  options: ComposioWebhookRouterOptions,
+): WebhookRequestHandler<R> {
+  if (options === null || typeof options !== 'object' || options.router === undefined) {
+    throw new WebhookConfigError(
+      `[${PACKAGE_NAME}] composioWebhook() needs a router: composioWebhook({ router: createWebhookRouter().on(...) }). To verify and answer yourself, use withComposioWebhook((request, delivery) => new Response(...)).`,
+    );
+  }
+  const exchange = build(options);
+  return async (request, context) => answer(await exchange.handle(fromRequest(request, context)));
+}
+
+/**
+ * Verify-only: verifies and claims each delivery, then calls `handler(request, delivery)`; the
+ * `Response` it returns is the answer and settles the delivery (2xx = processed; otherwise
+ * released). A handler that throws: released, and answered 500 `HANDLER_FAILED`.
+ */
+export function withComposioWebhook<R extends Request = Request>(
+  handler: VerifiedWebhookHandler<R>,
+  options?: ComposioWebhookVerifyOptions,
+): WebhookRequestHandler<R> {
+  if (typeof handler !== 'function') {
+    throw new WebhookConfigError(
+      `[${PACKAGE_NAME}] withComposioWebhook(handler, options) takes your handler first, e.g. withComposioWebhook(async (request, delivery) => Response.json({ ok: true })), got ${handler === null ? 'null' : typeof handler}.`,
+    );
+  }
+  if (options !== undefined && options !== null && 'router' in options) {
+    throw new WebhookConfigError(
+      `[${PACKAGE_NAME}] withComposioWebhook() answers with your handler's Response, so it takes no router: use composioWebhook({ router }) to dispatch to router handlers.`,
+    );
+  }
+  const exchange = build(options);
+  return async (request, context) => {
+    let routeResponse: Response | undefined;
+    const result = await exchange.handle({
+      ...fromRequest(request, context),
+      async handOver(delivery) {
+        routeResponse = await handler(request, delivery);
+        if (!isResponse(routeResponse)) {
+          throw new TypeError(
+            `[${PACKAGE_NAME}] The withComposioWebhook() handler must return a Response, got ${routeResponse === null ? 'null' : typeof routeResponse}.`,
+          );
+        }
+        return routeResponse.status;
+      },
+    });
+    if (result.type === 'handed-over' && routeResponse) return routeResponse;
+    return answer(result);
+  };
+}
+
+function build(options: AdapterOptions | undefined): WebhookExchange {
+  return createExchange(options, {
+    packageName: PACKAGE_NAME,
+    kind: 'route',
+    route: 'the withComposioWebhook() handler',
+  });
+}
+
+/** Structural, so a `Response` of another realm (a framework's sandbox) is one too. */
+function isResponse(value: unknown): value is Response {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Response).status === 'number' &&
+    typeof (value as Response).headers?.get === 'function'
+  );
+}
+
+function fromRequest(
+  request: Request,
+  context: WebhookRequestContext | undefined,
+): ExchangeRequest {
+  const exchangeRequest: ExchangeRequest = {
+    method: request.method,
+    headers: request.headers,
+    body: (limits) => readWebBody(request, limits, PACKAGE_NAME),
+  };
+  const waitUntil = (context as { waitUntil?: unknown } | undefined)?.waitUntil;
+  if (typeof waitUntil === 'function') {
+    exchangeRequest.waitUntil = (work) => waitUntil.call(context, work);
+  }
+  return exchangeRequest;
+}
+
+/** The exchange's answer as a `Response` ('pass' never comes from a route adapter). */
+function answer(result: ExchangeResult): Response {
+  return toResponse('response' in result ? result.response : errorResponseFor('HANDLER_FAILED'));
+}

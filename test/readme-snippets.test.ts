@@ -1,8 +1,8 @@
 /**
  * Every ```ts snippet of every README compiles under strict TypeScript as written, against the
- * BUILT packages (what users install). Each snippet is written into the folder of the package it
- * is about, so its framework resolves from that package's devDependencies, and type-checked
- * there with the repository's strict settings. Runs after `pnpm build`.
+ * BUILT packages (what users install). The snippets are written into tools/readme-snippets, a
+ * private package that depends on every package and every framework the READMEs show, and
+ * type-checked there with the repository's strict settings. Runs after `pnpm build`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,12 +26,7 @@ function snippetsOf(readme: string, defaultHost: string | undefined): Snippet[] 
   let index = 0;
   for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) {
     const code = match[1] as string;
-    // A snippet that mounts an adapter compiles where that framework is installed.
-    const adapter = /from '@composio-webhooks\/(express|koa|nest|fastify|web|next|hono)'/.exec(
-      code,
-    )?.[1];
-    const named = /from '@composio-webhooks\/([a-z]+)/.exec(code)?.[1];
-    const host = adapter ?? defaultHost ?? named ?? 'core';
+    const host = defaultHost ?? /from '@composio-webhooks\/([a-z]+)/.exec(code)?.[1] ?? 'core';
     snippets.push({ readme, index: index++, code, host });
   }
   return snippets;
@@ -54,7 +49,7 @@ for (const snippet of readmes) {
 describe('README snippets compile under strict TypeScript', () => {
   for (const [host, snippets] of byHost) {
     it(`${snippets.length} snippet(s) about @composio-webhooks/${host}`, () => {
-      const dir = join(root, 'packages', host, '.tmp', 'readme-snippets');
+      const dir = join(root, 'tools', 'readme-snippets', '.tmp', host);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       const files = new Map<string, Snippet>();
@@ -74,6 +69,11 @@ describe('README snippets compile under strict TypeScript', () => {
             experimentalDecorators: true,
             emitDecoratorMetadata: true,
             noUnusedLocals: false,
+            declaration: false,
+            // How most apps resolve (Next.js, Vite, tsx); NodeNext consumers are tested by attw and the
+            // packaging tests.
+            module: 'ESNext',
+            moduleResolution: 'Bundler',
           },
           include: ['*.ts'],
         }),

@@ -18,7 +18,7 @@
 import { WebhookConfigError, type WebhookError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
 import type { WebhookHeaders } from './headers.js';
-import type { WebhookLogger } from './outcome.js';
+import type { WebhookLogger } from './logger.js';
 import {
   asWebhookError,
   createWebhookReceiver,

@@ -8,7 +8,7 @@
  * another instance holds now.
  */
 import { message, WebhookConfigError, WebhookError } from './errors.js';
-import type { WebhookLogger } from './outcome.js';
+import type { WebhookLogger } from './logger.js';
 
 export type IdempotencyClaim =
   /** This caller owns the id now: run the handlers, then `complete` or `release`. */

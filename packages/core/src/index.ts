@@ -66,7 +66,8 @@ export type {
   WebhookRequestInfo,
   WebhookRequestScope,
 } from './instrumentation.js';
-export type { ReceiverOutcome, ReceiverOutcomeType, WebhookLogger } from './outcome.js';
+export type { WebhookLogFields, WebhookLogger } from './logger.js';
+export type { ReceiverOutcome, ReceiverOutcomeType } from './outcome.js';
 export {
   createWebhookReceiver,
   DEFAULT_BODY_TIMEOUT_MS,

@@ -7,7 +7,8 @@
  */
 import type { WebhookDelivery } from './events.js';
 import type { WebhookHeaders } from './headers.js';
-import type { ReceiverOutcome, WebhookLogger } from './outcome.js';
+import type { WebhookLog } from './logger.js';
+import type { ReceiverOutcome } from './outcome.js';
 import type { CheckedHeaders } from './verify.js';
 
 /** What an instrumentation learns when a request arrives. */
@@ -37,7 +38,7 @@ export interface RequestTrace {
   started: number;
   scope: WebhookRequestScope | undefined;
   /** This request's own logger (e.g. Fastify's `request.log`), used instead of `logger`. */
-  logger?: WebhookLogger;
+  logger?: WebhookLog;
   /** The headers as `precheck` read them, so verification does not read them again. */
   checked?: CheckedHeaders;
 }

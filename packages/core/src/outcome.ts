@@ -42,11 +42,6 @@ export interface ReceiverOutcome {
   triggerMismatch?: TriggerDataMismatch;
 }
 
-export interface WebhookLogger {
-  warn(message: string, details?: unknown): void;
-  error(message: string, details?: unknown): void;
-}
-
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -350,11 +350,13 @@ describe('createWebhookReceiver: accept / reject for verify-only adapters', () =
     });
     const receiver = createWebhookReceiver({ secret, router, logger });
     await receiver.receive({ body: '{}', headers: {} });
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('Missing webhook-id'));
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('Missing webhook-id'), {
+      code: 'MISSING_HEADERS',
+    });
     await receiver.receive(await signed(buildTriggerMessage()));
     expect(logger.error).toHaveBeenCalledWith(
       expect.stringContaining('handler broke'),
-      expect.any(Error),
+      expect.objectContaining({ code: 'HANDLER_FAILED', err: expect.any(Error) }),
     );
     expect(
       JSON.stringify([logger.warn.mock.calls, logger.error.mock.calls.map((c) => c[0])]),

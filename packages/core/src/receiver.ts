@@ -12,14 +12,8 @@ import {
   type RequestTrace,
   type WebhookInstrumentation,
 } from './instrumentation.js';
-import {
-  clock,
-  describe,
-  describeError,
-  elapsed,
-  type ReceiverOutcome,
-  type WebhookLogger,
-} from './outcome.js';
+import { createWebhookLog, deliveryFields, type WebhookLogger } from './logger.js';
+import { clock, describe, describeError, elapsed, type ReceiverOutcome } from './outcome.js';
 import { errorResponse, type ReceiverResponse, successResponse } from './responses.js';
 import type { WebhookRouter } from './router.js';
 import { createSettlement, type RouteLabel, type WaitUntil } from './settlement.js';
@@ -181,8 +175,12 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       ),
     );
   }
-  const logger = options.logger === undefined ? console : options.logger;
-  const store = resolveStore(options.idempotency, logger);
+  const logger = createWebhookLog(options.logger);
+  // The default store's warnings go through the same logger (in its call shape).
+  const store = resolveStore(
+    options.idempotency,
+    logger ? { warn: (text: string) => logger.warn(text, {}) } : false,
+  );
   const handlerTimeoutMs = checkHandlerTimeout(options.handlerTimeoutMs, store);
   const bodyTimeoutMs = positiveMs(options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS, 'bodyTimeoutMs');
   const failOpen = options.failOpen === true;
@@ -209,7 +207,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       scope: instrumentation?.onRequest({ headers }),
     };
     // A request's own logger (e.g. Fastify's request.log), unless logging is off.
-    if (requestLogger && logger) trace.logger = requestLogger;
+    if (requestLogger && logger) trace.logger = createWebhookLog(requestLogger);
     return trace;
   }
 
@@ -224,12 +222,13 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     const log = trace?.logger ?? logger;
     if (log) {
       const { error } = outcome;
+      const fields = outcomeFields(outcome);
       if (outcome.type === 'handler-failed' || outcome.code === 'RAW_BODY_UNAVAILABLE') {
-        log.error(error?.message ?? outcome.type, error?.cause ?? error);
+        log.error(error?.message ?? outcome.type, { ...fields, err: error?.cause ?? error });
       } else if (outcome.type === 'store-unavailable') {
-        log.error(error?.message ?? outcome.type, error?.cause);
+        log.error(error?.message ?? outcome.type, { ...fields, err: error?.cause });
       } else if (outcome.type === 'rejected' && error) {
-        log.warn(error.message);
+        log.warn(error.message, fields);
       }
     }
     if (onOutcome) {
@@ -343,13 +342,15 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         if (!failOpen) return rejected(error, trace, delivery);
         storeError = error;
         const log = trace.logger ?? logger;
-        if (log) log.error(error.message, cause);
+        if (log) {
+          log.error(error.message, { ...deliveryFields(delivery), code: error.code, err: cause });
+        }
       }
     }
 
     const log = trace.logger ?? logger;
     if (triggerMismatch && log) {
-      log.warn(describeMismatch(triggerMismatch, delivery.id, 'warn'));
+      log.warn(describeMismatch(triggerMismatch, delivery.id, 'warn'), deliveryFields(delivery));
     }
     const { scope } = trace;
     return {
@@ -439,6 +440,16 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
   };
 }
 
+/** The log fields of an outcome: the delivery it is about and its error code. */
+function outcomeFields(outcome: ReceiverOutcome) {
+  const fields: ReturnType<typeof deliveryFields> = {};
+  if (outcome.id !== undefined) fields.webhookId = outcome.id;
+  if (outcome.eventType !== undefined) fields.eventType = outcome.eventType;
+  if (outcome.attempt !== undefined) fields.attempt = outcome.attempt;
+  if (outcome.code !== undefined) fields.code = outcome.code;
+  return fields;
+}
+
 /**
  * Composio sends identity-encoded JSON. A compressed body is refused the same way on every
  * adapter (415), whether or not a framework would have inflated it: the signature covers the
@@ -493,7 +504,7 @@ function positiveMs(value: unknown, fallback: number, name: string): number {
 
 function resolveStore(
   idempotency: ReceiverOptions['idempotency'],
-  logger: WebhookLogger | false,
+  logger: Pick<WebhookLogger, 'warn'> | false,
 ): IdempotencyStore | undefined {
   if (idempotency === false) return undefined;
   // The default store warns through the receiver's logger (and is silent with logger: false).

@@ -7,13 +7,8 @@
 import { isWebhookError, message, WebhookError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
 import { DEFAULT_LEASE_MS, type IdempotencyStore } from './idempotency.js';
-import {
-  describe,
-  describeError,
-  elapsed,
-  type ReceiverOutcome,
-  type WebhookLogger,
-} from './outcome.js';
+import { deliveryFields, type WebhookLog } from './logger.js';
+import { describe, describeError, elapsed, type ReceiverOutcome } from './outcome.js';
 import {
   errorResponse,
   errorResponseFor,
@@ -37,7 +32,7 @@ export interface SettlementContext {
   storeError: WebhookError | undefined;
   started: number;
   report: (outcome: ReceiverOutcome) => void;
-  logger: WebhookLogger | false;
+  logger: WebhookLog | undefined;
 }
 
 export interface Settlement {
@@ -99,6 +94,7 @@ export function createSettlement(context: SettlementContext): Settlement {
           message(
             `The idempotency store failed to record ${delivery.id} as processed (${describeError(cause)}); retrying in the background.`,
           ),
+          { ...deliveryFields(delivery), code: 'STORE_UNAVAILABLE', err: cause },
         );
       }
     }
@@ -259,6 +255,7 @@ export function createSettlement(context: SettlementContext): Settlement {
                 message(
                   `Lost the claim of ${delivery.id} while its handlers were still running (its lease lapsed); a copy may run concurrently. Raise the store's leaseMs.`,
                 ),
+                deliveryFields(delivery),
               );
             }
           },

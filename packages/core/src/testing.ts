@@ -17,7 +17,8 @@ import {
   type TriggerMessageEvent,
   WebhookEventType,
 } from './events.js';
-import type { ReceiverOutcome, WebhookLogger } from './outcome.js';
+import type { WebhookLogger } from './logger.js';
+import type { ReceiverOutcome } from './outcome.js';
 import { type SignedWebhook, type SignWebhookInput, signWebhook } from './sign.js';
 
 export {

@@ -8,6 +8,7 @@ import {
   type IdempotencyStore,
   MemoryIdempotencyStore,
   type WebhookDelivery,
+  type WebhookLogFields,
   type WebhookLogger,
   type WebhookRouter,
 } from '@composio-webhooks/core';
@@ -16,15 +17,19 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, PACKAGE_NAME } from './constants.js';
 import { type ComposioWebhooksModuleOptions, checkModuleOptions } from './options.js';
 
-/** Core's problems go to Nest's logger, so the app's logger settings apply. */
+/**
+ * Core's problems go to Nest's logger, so the app's logger settings apply: the delivery's fields
+ * (`webhookId`, `eventType`, …) as the line's params, and an error's stack as Nest prints stacks.
+ */
 function nestLogger(): WebhookLogger {
   const logger = new Logger('ComposioWebhooks');
   return {
-    warn: (message) => logger.warn(message),
-    error: (message, details) =>
-      details instanceof Error && details.stack
-        ? logger.error(message, details.stack)
-        : logger.error(message),
+    warn: (message, fields) => logger.warn(message, fields),
+    error: (message, details) => {
+      const { err, ...fields } = (details ?? {}) as WebhookLogFields;
+      if (err instanceof Error && err.stack) logger.error(message, fields, err.stack);
+      else logger.error(message, fields);
+    },
   };
 }
 

@@ -28,6 +28,7 @@ export const workspaceAliases = [
   { find: /^@composio-webhooks\/web$/, replacement: `${root}packages/web/src/index.ts` },
   { find: /^@composio-webhooks\/next$/, replacement: `${root}packages/next/src/index.ts` },
   { find: /^@composio-webhooks\/hono$/, replacement: `${root}packages/hono/src/index.ts` },
+  { find: /^@composio-webhooks\/otel$/, replacement: `${root}packages/otel/src/index.ts` },
   {
     find: /^@composio-webhooks\/test-runtimes$/,
     replacement: `${root}tools/runtimes/src/index.ts`,

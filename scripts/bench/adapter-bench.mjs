@@ -108,7 +108,8 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
  * an error, or a repeated id in the dedupe round).
  * `testing` is `@composio-webhooks/core/testing` and `autocannon` the adapter's copy: the
  * adapter's bench passes its own dependencies in. `execPath(major)`, when given, is the binary
- * that runs the server for that major (e.g. Bun).
+ * that runs the server for that major (e.g. Bun). `labels` (optional) renames what the routes
+ * compare: `{ middleware, memory, subject, against }` (e.g. packages/otel: instrumented vs not).
  */
 export async function benchAdapter({
   framework,
@@ -118,13 +119,24 @@ export async function benchAdapter({
   testing,
   autocannon,
   execPath,
+  labels = {},
 }) {
   const MAJORS = (process.env.BENCH_MAJORS ?? majors.join(',')).split(',').map((m) => m.trim());
   const ROUTES = [
     { key: 'baseline', path: '/baseline', label: baselineLabel },
-    { key: 'middleware', path: '/middleware', label: 'composioWebhook({ idempotency: false })' },
-    { key: 'memory', path: '/memory', label: 'composioWebhook() + MemoryIdempotencyStore' },
+    {
+      key: 'middleware',
+      path: '/middleware',
+      label: labels.middleware ?? 'composioWebhook({ idempotency: false })',
+    },
+    {
+      key: 'memory',
+      path: '/memory',
+      label: labels.memory ?? 'composioWebhook() + MemoryIdempotencyStore',
+    },
   ];
+  const subject = labels.subject ?? 'composioWebhook';
+  const against = labels.against ?? 'the hand-written route';
 
   const sharedPool = await signedPool(2_000, testing);
   const bodyBytes = Buffer.byteLength(sharedPool[0].body);
@@ -201,11 +213,11 @@ export async function benchAdapter({
       const cpuRatio = median(cpuRatios);
       const verdict = (r) => (r >= TARGET ? 'meets' : 'MISSES');
       console.log(
-        `  => req/s: composioWebhook is ${ratio.toFixed(2)}x the hand-written route (median of per-round ratios ` +
+        `  => req/s: ${subject} is ${ratio.toFixed(2)}x ${against} (median of per-round ratios ` +
           `${ratios.map((r) => r.toFixed(2)).join(', ')}; ${verdict(ratio)} the ${TARGET}x target)`,
       );
       console.log(
-        `  => CPU per request: ${cpuRatio.toFixed(2)}x the hand-written route's capacity (per-round ` +
+        `  => CPU per request: ${cpuRatio.toFixed(2)}x ${against}'s capacity (per-round ` +
           `${cpuRatios.map((r) => r.toFixed(2)).join(', ')}; ${verdict(cpuRatio)} the ${TARGET}x target); ` +
           `with the memory dedupe store ${(median(cpu.baseline) / median(cpu.memory)).toFixed(2)}x.`,
       );

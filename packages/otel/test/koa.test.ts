@@ -3,7 +3,7 @@
  * in verify-only mode the next middleware's span, are children of the delivery span; metrics
  * are recorded the same way.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { buildTriggerMessage } from '@composio-webhooks/core/testing';
 import { composioWebhook, createWebhookRouter } from '@composio-webhooks/koa';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
@@ -22,7 +22,7 @@ afterEach(async () => {
   await metricsOf.shutdown();
 });
 
-async function serve(app: Koa) {
+async function serve(app: { callback(): RequestListener }) {
   return listen(createServer(app.callback()));
 }
 

@@ -23,7 +23,7 @@ function openingSnippet(): string {
 /** The attribute names of the README's "Attributes of the delivery span" table. */
 function documentedAttributes(): string[] {
   const table = readme.split('Attributes of the delivery span:')[1]?.split('\n\n')[1] ?? '';
-  return [...table.matchAll(/^\| `([a-z._]+)` \|/gm)].map((m) => m[1] as string);
+  return [...table.matchAll(/^\| `([a-z._]+)`\s+\|/gm)].map((m) => m[1] as string);
 }
 
 describe('README', () => {

@@ -29,6 +29,7 @@ export {
 } from './headers.js';
 export { newClaimToken, resolveTimings } from './idempotency.js';
 export type { RequestTrace } from './instrumentation.js';
+export { createWebhookLog, deliveryFields, type WebhookLog } from './logger.js';
 export { normalizePayload, type ParsedPayload } from './parse.js';
 export { type Acceptance, asWebhookError } from './receiver.js';
 export { errorResponse, errorResponseFor, successResponse } from './responses.js';

@@ -7,3 +7,4 @@ export {
   otelInstrumentation,
 } from './instrumentation.js';
 export { INSTRUMENTATION_NAME, WebhookAttributes, WebhookMetrics } from './names.js';
+export { captureTraceContext, processQueuedDelivery, type TraceCarrier } from './queue.js';

@@ -24,8 +24,13 @@ export function requestLogger(request: FastifyRequest): WebhookLogger {
   });
 }
 
-/** pino serialises an `err` field as an error; anything else goes under `details`. */
+/**
+ * Core's structured fields (`webhookId`, `eventType`, `code`, `err`, …) become the line's fields
+ * (pino serialises `err` as an error); an `Error` goes under `err`, anything else under `details`.
+ */
 function fieldsOf(details: unknown): Record<string, unknown> {
   if (details === undefined) return {};
-  return details instanceof Error ? { err: details } : { details };
+  if (details instanceof Error) return { err: details };
+  if (typeof details === 'object' && details !== null) return details as Record<string, unknown>;
+  return { details };
 }

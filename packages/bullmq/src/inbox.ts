@@ -74,7 +74,7 @@ const inboxRouters = new WeakSet<WebhookRouter>();
 
 export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   const resolved = resolveInboxOptions(options);
-  const { connection, queueName, prefix, jobOptions, enqueueTimeoutMs, logger } = resolved;
+  const { connection, queueName, prefix, jobOptions, enqueueTimeoutMs, logger, tracing } = resolved;
   const ownsQueue = resolved.queue === undefined;
   const queue =
     (resolved.queue as Queue<InboxJobData> | undefined) ??
@@ -87,7 +87,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   const workers = new Set<InboxWorker>();
 
   async function enqueue(delivery: WebhookDelivery): Promise<void> {
-    const adding = queue.add(delivery.event.type, toJobData(delivery), {
+    const adding = queue.add(delivery.event.type, toJobData(delivery, tracing), {
       ...jobOptions,
       jobId: inboxJobId(delivery.id),
     });
@@ -115,7 +115,11 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
     enqueue,
     processor(handlers, processorOptions = {}) {
       refuseInboxRouter(handlers, 'processor');
-      return createInboxProcessor(handlers, { logger, ...processorOptions });
+      return createInboxProcessor(handlers, {
+        logger,
+        ...(tracing && { tracing }),
+        ...processorOptions,
+      });
     },
     process(handlers, processOptions = {}) {
       refuseInboxRouter(handlers, 'process');
@@ -124,6 +128,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
         prefix,
         connection,
         logger,
+        tracing,
       });
       workers.add(worker);
       worker.on('closed', () => workers.delete(worker));

@@ -1,5 +1,5 @@
 export { createWebhookInbox, type WebhookInbox } from './inbox.js';
-export { type InboxJobData, inboxJobId } from './job.js';
+export { type InboxJobData, type InboxTracing, inboxJobId } from './job.js';
 export {
   type FailedDelivery,
   InboxOperationError,

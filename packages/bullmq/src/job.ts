@@ -19,6 +19,23 @@ export interface InboxJobData {
   event: ComposioEvent;
   /** The parsed body as sent. */
   raw: unknown;
+  /** The receiving request's trace context, when the inbox has `tracing` (e.g. W3C traceparent). */
+  trace?: Record<string, string>;
+}
+
+/**
+ * How an inbox carries a trace from the request that queued a delivery to the worker that runs it
+ * (`otelInboxTracing()` of `@composio-webhooks/otel`). Without it nothing extra is stored.
+ */
+export interface InboxTracing {
+  /** At enqueue, inside the receiving request's scope: what to store with the job. */
+  capture(): Record<string, string>;
+  /** In the worker: runs the handlers of `delivery` in a span linked to `carrier`'s. */
+  run<T>(
+    delivery: WebhookDelivery,
+    carrier: Record<string, string> | undefined,
+    process: () => Promise<T>,
+  ): Promise<T>;
 }
 
 const VERSIONS: ReadonlySet<string> = new Set(['V1', 'V2', 'V3']);
@@ -32,7 +49,7 @@ export function inboxJobId(webhookId: string): string {
   return `sha256_${createHash('sha256').update(webhookId).digest('hex')}`;
 }
 
-export function toJobData(delivery: WebhookDelivery): InboxJobData {
+export function toJobData(delivery: WebhookDelivery, tracing?: InboxTracing): InboxJobData {
   const data: InboxJobData = {
     id: delivery.id,
     timestamp: delivery.timestamp,
@@ -41,7 +58,20 @@ export function toJobData(delivery: WebhookDelivery): InboxJobData {
     raw: delivery.raw,
   };
   if (delivery.attempt !== undefined) data.attempt = delivery.attempt;
+  if (tracing) {
+    const carrier = tracing.capture();
+    if (Object.keys(carrier).length > 0) data.trace = carrier;
+  }
   return data;
+}
+
+/** The trace context stored with a job, when it is a plain record of strings. */
+export function traceOf(data: unknown): Record<string, string> | undefined {
+  const trace = (data as { trace?: unknown } | null)?.trace;
+  if (trace === null || typeof trace !== 'object') return undefined;
+  return Object.values(trace).every((value) => typeof value === 'string')
+    ? (trace as Record<string, string>)
+    : undefined;
 }
 
 /** The delivery a job holds, or `undefined` when the data is not an inbox delivery. */

@@ -2,12 +2,14 @@
  * The inbox's options, checked once at start-up: queue name and key prefix (hash-tagged on Redis
  * Cluster), job options with the inbox's defaults, the enqueue deadline and the logger.
  */
+
 import {
   DEFAULT_COMPLETED_TTL_MS,
   WebhookConfigError,
   type WebhookLogger,
 } from '@composio-webhooks/core';
 import { type ConnectionOptions, type DefaultJobOptions, isRedisCluster, type Queue } from 'bullmq';
+import type { InboxTracing } from './job.js';
 import { message } from './messages.js';
 
 /** The queue name when none is given. */
@@ -62,6 +64,11 @@ export interface WebhookInboxOptions {
   enqueueTimeoutMs?: number | false;
   /** Where handler failures and connection errors go. Default `console`; `false` for silence. */
   logger?: WebhookLogger | false;
+  /**
+   * Carries each delivery's trace from the receiving request to the worker, e.g.
+   * `otelInboxTracing()` from `@composio-webhooks/otel`: the worker's span links to the receiving one.
+   */
+  tracing?: InboxTracing;
 }
 
 export interface ResolvedInboxOptions {
@@ -72,6 +79,7 @@ export interface ResolvedInboxOptions {
   jobOptions: InboxJobOptions;
   enqueueTimeoutMs: number | false;
   logger: WebhookLogger | false;
+  tracing: InboxTracing | undefined;
 }
 
 export function resolveInboxOptions(options: WebhookInboxOptions): ResolvedInboxOptions {
@@ -146,7 +154,25 @@ export function resolveInboxOptions(options: WebhookInboxOptions): ResolvedInbox
     );
   }
   const logger = options.logger === undefined ? console : options.logger;
-  return { connection, queue, queueName, prefix, jobOptions: merged, enqueueTimeoutMs, logger };
+  const { tracing } = options;
+  if (
+    tracing !== undefined &&
+    (tracing === null || typeof tracing.capture !== 'function' || typeof tracing.run !== 'function')
+  ) {
+    throw configError(
+      '`tracing` must have capture() and run(delivery, carrier, process), e.g. otelInboxTracing() from @composio-webhooks/otel.',
+    );
+  }
+  return {
+    connection,
+    queue,
+    queueName,
+    prefix,
+    jobOptions: merged,
+    enqueueTimeoutMs,
+    logger,
+    tracing,
+  };
 }
 
 /** True when `text` holds a Redis Cluster hash tag: `{…}` with something between the braces. */

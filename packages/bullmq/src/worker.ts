@@ -12,7 +12,7 @@ import {
   Worker,
   type WorkerOptions,
 } from 'bullmq';
-import { deliveryFromJob, type InboxJobData } from './job.js';
+import { deliveryFromJob, type InboxJobData, type InboxTracing, traceOf } from './job.js';
 import { describeError, message } from './messages.js';
 import { configError } from './options.js';
 
@@ -31,6 +31,7 @@ interface WorkerContext {
   prefix: string;
   connection: ConnectionOptions;
   logger: WebhookLogger | false;
+  tracing: InboxTracing | undefined;
 }
 
 /** Part of an ioredis `Redis`/`Cluster` the inbox uses to give a worker its own connection. */
@@ -44,6 +45,8 @@ interface IoredisLike {
 export interface ProcessorOptions {
   /** Where handler failures go. Default: the inbox's logger. */
   logger?: WebhookLogger | false;
+  /** Continues the receiving request's trace around the handlers. Default: the inbox's. */
+  tracing?: InboxTracing;
 }
 
 /** A BullMQ processor function: runs the handlers of one queued delivery. */
@@ -63,6 +66,7 @@ export function createInboxProcessor(
     );
   }
   const logger = options.logger === undefined ? console : options.logger;
+  const { tracing } = options;
   return async (job) => {
     const delivery = deliveryFromJob(job.data);
     if (!delivery) {
@@ -71,7 +75,8 @@ export function createInboxProcessor(
       );
     }
     try {
-      await router.dispatch(delivery);
+      if (tracing) await tracing.run(delivery, traceOf(job.data), () => router.dispatch(delivery));
+      else await router.dispatch(delivery);
     } catch (error) {
       if (logger) {
         const attempt = job.attemptsMade + 1;
@@ -99,7 +104,10 @@ export function startWorker(
 ): InboxWorker {
   const { connection: own, logger: ownLogger, ...workerOptions } = options;
   const logger = ownLogger === undefined ? context.logger : ownLogger;
-  const processor = createInboxProcessor(router, { logger });
+  const processor = createInboxProcessor(router, {
+    logger,
+    ...(context.tracing && { tracing: context.tracing }),
+  });
   const { connection, dispose } = workerConnection(own ?? context.connection);
   const worker: InboxWorker = new Worker<InboxJobData>(context.queueName, processor, {
     ...workerOptions,

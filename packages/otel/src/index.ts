@@ -7,4 +7,9 @@ export {
   otelInstrumentation,
 } from './instrumentation.js';
 export { INSTRUMENTATION_NAME, WebhookAttributes, WebhookMetrics } from './names.js';
-export { captureTraceContext, processQueuedDelivery, type TraceCarrier } from './queue.js';
+export {
+  captureTraceContext,
+  otelInboxTracing,
+  processQueuedDelivery,
+  type TraceCarrier,
+} from './queue.js';

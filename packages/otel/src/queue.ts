@@ -70,3 +70,22 @@ export async function processQueuedDelivery<T>(
     span.end();
   }
 }
+
+/**
+ * The `tracing` option of the BullMQ inbox (`createWebhookInbox({ connection, tracing:
+ * otelInboxTracing() })`): each job carries its receiving span's context, and the worker's
+ * `process <event type>` span links to it.
+ */
+export function otelInboxTracing(options: { tracerProvider?: TracerProvider } = {}): {
+  capture(): TraceCarrier;
+  run<T>(
+    delivery: WebhookDelivery,
+    carrier: TraceCarrier | undefined,
+    process: () => Promise<T>,
+  ): Promise<T>;
+} {
+  return {
+    capture: captureTraceContext,
+    run: (delivery, carrier, process) => processQueuedDelivery(delivery, carrier, process, options),
+  };
+}

@@ -15,6 +15,7 @@ export {
 export {
   createSubscriptionsClient,
   DEFAULT_BASE_URL,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
   type SubscriptionsClient,
 } from './subscriptions.js';

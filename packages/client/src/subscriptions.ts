@@ -33,7 +33,10 @@ import {
 } from './wire.js';
 
 export const DEFAULT_BASE_URL = 'https://backend.composio.dev/api/v3.1';
-export const DEFAULT_TIMEOUT_MS = 30_000;
+/** The deadline of one API request attempt, body included: 30 s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** @deprecated Use `DEFAULT_REQUEST_TIMEOUT_MS`. */
+export const DEFAULT_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
 const CLIENT_VERSION = '0.1.0';
 
 export interface SubscriptionsClient {
@@ -247,7 +250,7 @@ export function resolveConfig(
   if (typeof fetchImpl !== 'function') {
     throw new ComposioConfigError('INVALID_OPTION', 'No fetch available: pass { fetch }.');
   }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new ComposioConfigError(
       'INVALID_OPTION',

@@ -2,16 +2,12 @@
  * Public types, in camelCase. The wire's snake_case lives in `wire.ts` only.
  */
 
-/** Payload versions a subscription can be delivered in. New Composio organisations use V3. */
-export type WebhookVersion = 'V1' | 'V2' | 'V3';
+import type { KnownWebhookEventType, WebhookVersion } from '@composio-webhooks/core';
+
+/** Payload versions a subscription can be delivered in (core's `WebhookVersion`). New Composio organisations use V3. */
+export type { KnownWebhookEventType, WebhookVersion };
 
 export const WEBHOOK_VERSIONS: readonly WebhookVersion[] = Object.freeze(['V1', 'V2', 'V3']);
-
-/** Event types documented by Composio; `listEventTypes()` gives the live list. */
-export type KnownWebhookEventType =
-  | 'composio.trigger.message'
-  | 'composio.connected_account.expired'
-  | 'composio.trigger.disabled';
 
 /** An event type string: a known one, or any other `composio.*` type the API offers. */
 export type WebhookEventTypeName = KnownWebhookEventType | (string & {});

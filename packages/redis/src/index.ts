@@ -6,6 +6,7 @@ export {
 } from './errors.js';
 export { COMPLETED_MARKER } from './scripts.js';
 export {
+  DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_KEY_PREFIX,
   DEFAULT_TIMEOUT_MS,
   RedisIdempotencyStore,

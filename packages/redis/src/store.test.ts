@@ -4,7 +4,7 @@ import { isWebhookError } from '@composio-webhooks/core';
 import { describe, expect, it } from 'vitest';
 import type { RedisClientLike } from './client.js';
 import { RedisIdempotencyError } from './errors.js';
-import { DEFAULT_KEY_PREFIX, DEFAULT_TIMEOUT_MS, RedisIdempotencyStore } from './store.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_KEY_PREFIX, RedisIdempotencyStore } from './store.js';
 
 class FakeClient extends EventEmitter implements RedisClientLike {
   status = 'ready';
@@ -41,7 +41,7 @@ describe('RedisIdempotencyStore options', () => {
     const store = new RedisIdempotencyStore({ client });
     expect(store.prefix).toBe(DEFAULT_KEY_PREFIX);
     expect(store.prefix).toBe('composio-webhooks:');
-    expect(store.timeoutMs).toBe(DEFAULT_TIMEOUT_MS);
+    expect(store.timeoutMs).toBe(DEFAULT_COMMAND_TIMEOUT_MS);
     expect(store.leaseMs).toBe(60_000);
     expect(store.completedTtlMs).toBe(24 * 60 * 60 * 1000);
     expect(store.key('msg_1')).toBe('composio-webhooks:msg_1');

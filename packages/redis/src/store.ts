@@ -32,7 +32,10 @@ import {
 /** Prefix of every key the store writes: `composio-webhooks:<webhook-id>`. */
 export const DEFAULT_KEY_PREFIX = 'composio-webhooks:';
 /** Deadline of one store call: 2 s, then the receiver answers 503 (or fails open). */
-export const DEFAULT_TIMEOUT_MS = 2_000;
+/** The deadline of one Redis command: 2 s. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+/** @deprecated Use `DEFAULT_COMMAND_TIMEOUT_MS`. */
+export const DEFAULT_TIMEOUT_MS = DEFAULT_COMMAND_TIMEOUT_MS;
 
 export interface RedisIdempotencyStoreOptions extends IdempotencyTimings {
   /** Your ioredis client (`new Redis(url)` or a `Cluster`). The store never closes it. */
@@ -79,7 +82,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     if (typeof prefix !== 'string') {
       throw configError(`RedisIdempotencyStore prefix must be a string, got ${typeof prefix}.`);
     }
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     if (
       timeoutMs !== false &&
       (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)

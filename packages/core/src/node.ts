@@ -137,3 +137,29 @@ export function observeNodeResponse(response: AnsweringResponse): Promise<number
     response.once('close', closed);
   });
 }
+
+/** A Node request as body parsers leave it: `req.body` (parsed or raw), `req.rawBody` (kept bytes). */
+export interface NodeRequestWithBody extends Readable {
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  rawBody?: unknown;
+}
+
+/** `readRawBody` for a Node request that carries its own body fields (Express, Next.js Pages). */
+export function readNodeRequest(
+  req: NodeRequestWithBody,
+  limits: BodyLimits,
+  adapter: { packageName: string; howToFix: string },
+): Promise<WebhookBody> {
+  const contentType = req.headers['content-type'];
+  const contentLength = req.headers['content-length'];
+  return readRawBody({
+    parsedBody: req.body,
+    rawBody: req.rawBody,
+    stream: req,
+    contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+    contentLength: Array.isArray(contentLength) ? contentLength[0] : contentLength,
+    limits,
+    ...adapter,
+  });
+}

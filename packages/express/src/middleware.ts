@@ -6,8 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdapterOptions, WebhookDelivery } from '@composio-webhooks/core';
 import { createExchange, type ExchangeResult } from '@composio-webhooks/core/adapter';
-import { observeNodeResponse, readRawBody } from '@composio-webhooks/core/node';
-import type { Request, RequestHandler, Response } from 'express';
+import { observeNodeResponse, readNodeRequest } from '@composio-webhooks/core/node';
+import type { RequestHandler, Response } from 'express';
 
 declare global {
   namespace Express {
@@ -43,16 +43,7 @@ export function composioWebhook(options?: ComposioWebhookOptions): RequestHandle
         path: req.path,
         headers: req.headers,
         body: (limits) =>
-          readRawBody({
-            parsedBody: req.body,
-            rawBody: (req as Request & { rawBody?: unknown }).rawBody,
-            stream: req,
-            contentType: req.headers['content-type'],
-            contentLength: req.headers['content-length'],
-            limits,
-            howToFix: HOW_TO_FIX,
-            packageName: PACKAGE_NAME,
-          }),
+          readNodeRequest(req, limits, { packageName: PACKAGE_NAME, howToFix: HOW_TO_FIX }),
         handOver(delivery) {
           req.composio = delivery;
           next();

@@ -59,20 +59,12 @@ function buildApiRoute(options: ComposioApiRouteOptions): ComposioApiRouteHandle
   // A failed load is reported by the first request that needs it.
   nodeBody.catch(() => undefined);
   return async (req, res) => {
-    const { readRawBody } = await nodeBody;
+    const { readNodeRequest } = await nodeBody;
     const result = await exchange.handle({
       method: req.method ?? 'GET',
       headers: req.headers,
       body: (limits) =>
-        readRawBody({
-          parsedBody: req.body,
-          stream: req,
-          contentType: req.headers['content-type'],
-          contentLength: req.headers['content-length'],
-          limits,
-          howToFix: HOW_TO_FIX,
-          packageName: PACKAGE_NAME,
-        }),
+        readNodeRequest(req, limits, { packageName: PACKAGE_NAME, howToFix: HOW_TO_FIX }),
     });
     if (!('response' in result) || res.headersSent) return;
     const { status, body, headers } = result.response;

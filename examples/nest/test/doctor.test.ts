@@ -1,10 +1,20 @@
 /**
  * `composio-webhooks doctor` (the real binary) against this example as written, on both
- * platforms — exit 0 — and on the Express platform without `useBodyParser`: Nest's 100 KB JSON
- * limit, exit 1 and the fix.
+ * platforms — exit 0 —, the module without `useBodyParser` — exit 0 too: its route reads its own
+ * raw bytes —, and a hand-written Nest controller that verifies `req.rawBody` behind Nest's
+ * default JSON parser: Nest's 100 KB limit, exit 1 and the fix.
  */
 import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
+import { createWebhookReceiver, createWebhookRouter } from '@composio-webhooks/nest';
+import {
+  Controller,
+  type INestApplication,
+  Module,
+  Post,
+  type RawBodyRequest,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -36,18 +46,48 @@ describe.each(['express', 'fastify'] as const)('doctor → the Nest example on %
 });
 
 describe('doctor → Nest on Express without useBodyParser', () => {
-  it('the 200 KB delivery hits the 100 KB limit: exit 1, NestJS’s limit and the fix', async () => {
+  it("the module's own route reads its raw bytes, so Nest's 100 KB limit does not apply: exit 0", async () => {
     const app = await NestFactory.create(
       AppModule.register({ secret: SECRET }),
       new ExpressAdapter(),
-      { rawBody: true, logger: false },
+      { logger: false },
     );
+    const url = await listen(app);
+    const result = await runCli(['doctor', '--url', url, '--secret', SECRET]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/✔ {2}200 KB body \(195\.\d KiB\) +2xx +200$/m);
+  });
+
+  it('a hand-written controller behind Nest’s JSON parser hits the 100 KB limit: exit 1, NestJS’s limit and the fix', async () => {
+    // Core's receiver on Nest's rawBody: right, except that Nest's own JSON parser runs first.
+    const receiver = createWebhookReceiver({
+      router: createWebhookRouter(),
+      secret: SECRET,
+      logger: false,
+    });
+    @Controller('webhooks/composio')
+    class HandWrittenWebhook {
+      @Post()
+      async receive(
+        @Req() req: RawBodyRequest<{ headers: Record<string, string> }>,
+        @Res() res: { status(code: number): { json(body: unknown): void } },
+      ) {
+        const answer = await receiver.receive({ body: req.rawBody ?? '', headers: req.headers });
+        res.status(answer.status).json(answer.body);
+      }
+    }
+    @Module({ controllers: [HandWrittenWebhook] })
+    class HandWrittenModule {}
+    const app = await NestFactory.create(HandWrittenModule, new ExpressAdapter(), {
+      rawBody: true,
+      logger: false,
+    });
     const url = await listen(app);
     const result = await runCli(['doctor', '--url', url, '--secret', SECRET]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/✖ {2}200 KB body \(195\.\d KiB\) +2xx +413$/m);
-    expect(result.stdout).toContain(
-      '1. NestJS’s 100 KB JSON limit refuses large deliveries (413 before the webhook runs) [body-parser-limit]',
+    expect(result.stdout).toMatch(
+      /^\d\. NestJS’s 100 KB JSON limit refuses large deliveries \(413 before the webhook runs\) \[body-parser-limit\]$/m,
     );
     expect(result.stdout).toContain(
       "Fix: NestJS on Express: add app.useBodyParser('json', { limit: '1mb' }) right after NestFactory.create(AppModule, { rawBody: true }).",

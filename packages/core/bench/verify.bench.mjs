@@ -1,8 +1,8 @@
 // Verification speed of the BUILT package against a bare node:crypto baseline, standardwebhooks and
 // svix, in the same run, at 1 KB, 64 KB and 1 MB. Run after `pnpm build` with --expose-gc
-// (`pnpm bench` does both). Target (issue 2): verifyWebhook >= 0.85x the sync baseline at every size.
+// (`pnpm bench` does both). Target (issue 12): verifyWebhook >= 0.95x the sync baseline at every size (issue 2 asked 0.85x).
 //
-// Environment: BENCH_TIME=<ms per task and size> (default 3500), BENCH_ROUNDS (default 7),
+// Environment: BENCH_TIME=<ms per task and size> (default 8000), BENCH_ROUNDS (default 41), BENCH_SIZES=1KB,64KB,1MB,
 // BENCH_ENFORCE=1 exits 1 below target.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
@@ -13,16 +13,19 @@ requireBenchSetup();
 const { createWebhookVerifier, signWebhook, verifyWebhook } = await import('../dist/index.js');
 const { buildTriggerMessage } = await import('../dist/testing.js');
 
-const TARGET = 0.85;
-const TIME = Number(process.env.BENCH_TIME ?? 3500); // ms per task and size, over all rounds
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const TARGET = 0.95;
+const TIME = Number(process.env.BENCH_TIME ?? 8000); // ms per task and size, over all rounds
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 41); // many short rounds: pairs tasks closely in time
 const SECRET = 'composio-bench-secret-7f3a9c1e5b';
 const KEY = Buffer.from(SECRET, 'utf8');
 const SIZES = [
   ['1 KB', 1024],
   ['64 KB', 64 * 1024],
   ['1 MB', 1024 * 1024],
-];
+].filter(
+  ([label]) =>
+    !process.env.BENCH_SIZES || process.env.BENCH_SIZES.split(',').includes(label.replace(' ', '')),
+);
 
 /** A realistic V3 trigger message of exactly `bytes` bytes: a commit event with changed files. */
 function triggerMessageOfSize(bytes) {

@@ -8,10 +8,13 @@ import type * as NodeCrypto from 'node:crypto';
 type NodeCryptoModule = typeof NodeCrypto;
 
 export interface HmacKey {
-  /** True when `digest` returns synchronously (node:crypto). */
+  /** True when `sign` returns synchronously (node:crypto). */
   readonly sync: boolean;
-  /** HMAC-SHA256 over `prefix` (ASCII) followed by the body bytes, exactly as given. */
-  digest(prefix: string, body: string | Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * The canonical base64 of HMAC-SHA256 over `prefix` (ASCII) followed by the body bytes, exactly
+   * as given: the text of a `v1,` signature.
+   */
+  sign(prefix: string, body: string | Uint8Array): string | Promise<string>;
 }
 
 export type CryptoBackend = 'node' | 'webcrypto';
@@ -48,8 +51,9 @@ function nodeKey(nodeCrypto: NodeCryptoModule, keyBytes: Uint8Array): HmacKey {
   const key = nodeCrypto.createSecretKey(keyBytes);
   return {
     sync: true,
-    digest(prefix, body) {
-      return nodeCrypto.createHmac('sha256', key).update(prefix).update(body).digest();
+    sign(prefix, body) {
+      // Base64 straight from the native digest: no Buffer is allocated for the 32 bytes.
+      return nodeCrypto.createHmac('sha256', key).update(prefix).update(body).digest('base64');
     },
   };
 }
@@ -64,7 +68,7 @@ function webCryptoKey(keyBytes: Uint8Array): HmacKey {
   let key: Promise<NodeCrypto.webcrypto.CryptoKey> | undefined;
   return {
     sync: false,
-    async digest(prefix, body) {
+    async sign(prefix, body) {
       key ??= subtle.importKey('raw', copy(keyBytes), { name: 'HMAC', hash: 'SHA-256' }, false, [
         'sign',
       ]);
@@ -73,7 +77,7 @@ function webCryptoKey(keyBytes: Uint8Array): HmacKey {
       const data = new Uint8Array(head.byteLength + tail.byteLength);
       data.set(head, 0);
       data.set(tail, head.byteLength);
-      return new Uint8Array(await subtle.sign('HMAC', await key, data));
+      return encodeBase64(new Uint8Array(await subtle.sign('HMAC', await key, data)));
     },
   };
 }
@@ -100,13 +104,16 @@ export function encodeBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Compares every byte whatever the first difference, like `crypto.timingSafeEqual`. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  // `length` read once: reading `byteLength` of a Buffer on every iteration costs ~10x the loop.
-  const length = a.length;
-  if (length !== b.length) return false;
+/**
+ * Compares `expected` with the `expected.length` characters of `text` from `offset`, looking at
+ * every character whatever the first difference (constant time for a given length, like
+ * `crypto.timingSafeEqual`). Signatures are compared as base64 text: both sides are canonical.
+ */
+export function constantTimeEqual(expected: string, text: string, offset = 0): boolean {
+  const length = expected.length;
+  if (text.length - offset !== length) return false;
   let diff = 0;
-  for (let i = 0; i < length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  for (let i = 0; i < length; i++) diff |= expected.charCodeAt(i) ^ text.charCodeAt(offset + i);
   return diff === 0;
 }
 
@@ -116,43 +123,19 @@ function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** Value of each base64 character (standard alphabet), -1 for any other character. */
-const BASE64_VALUE = new Int8Array(128).fill(-1);
-for (const [index, char] of [
-  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
-].entries()) {
-  BASE64_VALUE[char.charCodeAt(0)] = index;
-}
-
-function base64Value(text: string, index: number): number {
-  const code = text.charCodeAt(index);
-  return code < 128 ? (BASE64_VALUE[code] as number) : -1;
-}
+/**
+ * The canonical base64 of a 32-byte digest: 43 characters of the standard alphabet, the last of
+ * them with zero padding bits, and one `=`. The only spelling a signer produces; unpadded,
+ * base64url, other lengths and non-zero padding bits are not signatures.
+ */
+const CANONICAL_SIGNATURE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
 /**
- * Decodes the signature that starts at `offset` of `entry` when it is the canonical base64 of a
- * 32-byte digest (43 characters, zero padding bits, one `=`), the only spelling a signer produces;
- * `undefined` for anything else (unpadded, base64url, other lengths, non-zero padding bits).
+ * The signature text that starts at `offset` of `entry` (after `v1,`) when it is canonical base64
+ * of a 32-byte digest; `undefined` for anything else.
  */
-export function decodeSignature(entry: string, offset: number): Uint8Array | undefined {
-  if (entry.length - offset !== 44 || entry.charCodeAt(offset + 43) !== 61 /* = */) return;
-  const bytes = new Uint8Array(32);
-  let out = 0;
-  for (let i = offset; i < offset + 40; i += 4) {
-    const a = base64Value(entry, i);
-    const b = base64Value(entry, i + 1);
-    const c = base64Value(entry, i + 2);
-    const d = base64Value(entry, i + 3);
-    if ((a | b | c | d) < 0) return;
-    bytes[out++] = (a << 2) | (b >> 4);
-    bytes[out++] = ((b & 15) << 4) | (c >> 2);
-    bytes[out++] = ((c & 3) << 6) | d;
-  }
-  const a = base64Value(entry, offset + 40);
-  const b = base64Value(entry, offset + 41);
-  const c = base64Value(entry, offset + 42);
-  if ((a | b | c) < 0 || (c & 3) !== 0) return;
-  bytes[30] = (a << 2) | (b >> 4);
-  bytes[31] = ((b & 15) << 4) | (c >> 2);
-  return bytes;
+export function signatureText(entry: string, offset: number): string | undefined {
+  if (entry.length - offset !== 44) return undefined;
+  const text = offset === 0 ? entry : entry.slice(offset);
+  return CANONICAL_SIGNATURE.test(text) ? text : undefined;
 }

@@ -5,7 +5,7 @@
 import { message, WebhookConfigError } from './errors.js';
 import type { WebhookVersion } from './events.js';
 import { HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, HEADER_VERSION } from './headers.js';
-import { type CryptoBackend, encodeBase64 } from './hmac.js';
+import type { CryptoBackend } from './hmac.js';
 import { prepareSecrets, type SecretFormat } from './secrets.js';
 
 export interface SignWebhookInput {
@@ -66,13 +66,13 @@ export async function signWebhook(input: SignWebhookInput): Promise<SignedWebhoo
       ? Math.floor(input.timestamp.getTime() / 1000)
       : (input.timestamp ?? Math.floor(Date.now() / 1000));
   const [key] = prepareSecrets(input.secret, input.secretFormat ?? 'raw', input.crypto).keys;
-  const digest = await key?.digest(`${id}.${timestamp}.`, body);
+  const signature = await key?.sign(`${id}.${timestamp}.`, body);
   return {
     body,
     headers: {
       [HEADER_ID]: id,
       [HEADER_TIMESTAMP]: String(timestamp),
-      [HEADER_SIGNATURE]: `v1,${encodeBase64(digest as Uint8Array)}`,
+      [HEADER_SIGNATURE]: `v1,${signature as string}`,
       [HEADER_VERSION]: versionOf(object),
       'content-type': 'application/json',
     } as SignedWebhookHeaders,

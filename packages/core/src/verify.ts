@@ -17,7 +17,7 @@ import {
   singleHeader,
   type WebhookHeaders,
 } from './headers.js';
-import { constantTimeEqual, decodeSignature } from './hmac.js';
+import { constantTimeEqual, signatureText } from './hmac.js';
 import { parsePayload } from './parse.js';
 import type { PreparedSecrets } from './secrets.js';
 
@@ -29,7 +29,8 @@ export interface CheckedHeaders {
   id: string;
   timestamp: number;
   prefix: string;
-  signatures: Uint8Array[];
+  /** The canonical base64 text of each usable `v1,` signature. */
+  signatures: string[];
 }
 
 export const TIMESTAMP = /^\d{1,15}$/;
@@ -49,9 +50,9 @@ export async function verifyDelivery(
   assertRawBody(payload);
   const checked = prechecked ?? readHeaders(headers, tolerance, now);
   for (const key of prepared.keys) {
-    const digest = await key.digest(checked.prefix, payload);
+    const expected = await key.sign(checked.prefix, payload);
     for (const signature of checked.signatures) {
-      if (constantTimeEqual(digest, signature)) return finish(headers, checked, payload);
+      if (constantTimeEqual(expected, signature)) return finish(headers, checked, payload);
     }
   }
   throw signatureMismatch(prepared);
@@ -114,11 +115,11 @@ export function readHeaders(
   }
   const timestamp = Number(timestampText);
   checkFreshness(timestamp, tolerance, now);
-  const signatures: Uint8Array[] = [];
+  const signatures: string[] = [];
   for (const entry of entries) {
     if (!entry.startsWith('v1,')) continue; // other schemes (v1a, …) are not ours to check
-    const decoded = decodeSignature(entry, 3);
-    if (decoded !== undefined) signatures.push(decoded);
+    const text = signatureText(entry, 3);
+    if (text !== undefined) signatures.push(text);
   }
   if (signatures.length === 0) {
     throw new WebhookVerificationError(

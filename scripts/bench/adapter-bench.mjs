@@ -16,6 +16,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pin } from './pin.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -154,6 +155,11 @@ export async function benchAdapter({
     const { child, port, request } = await startServer(serverModule, major, {
       execPath: execPath?.(major),
     });
+    // Server on CPU 1, autocannon (this process) on CPU 0, where taskset exists.
+    const pinned = pin(child.pid, 1) && pin(process.pid, 0);
+    if (major === MAJORS[0]) {
+      console.log(pinned ? 'Pinned: server on CPU 1, load generator on CPU 0.' : 'Not pinned (no taskset).');
+    }
     try {
       for (const route of ROUTES) await run(autocannon, port, route.path, sharedPool, 1); // warm-up
       const rates = { baseline: [], middleware: [], memory: [] };

@@ -14,22 +14,12 @@
  * where available. Environment: SOAK_DELIVERIES, SOAK_WARMUP, SOAK_CONCURRENCY (default 32),
  * BENCH_MAJORS (default: the newest major the adapter supports).
  */
-import { execFileSync } from 'node:child_process';
 import { signedPool, startServer } from './adapter-bench.mjs';
+import { pin } from './pin.mjs';
 
 const SEGMENT = 10_000;
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 32);
 const MiB = 1024 * 1024;
-
-/** Pins a process to one CPU; false when taskset is missing or the CPU does not exist. */
-export function pin(pid, cpu) {
-  try {
-    execFileSync('taskset', ['-pc', String(cpu), String(pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Flat: the heap after GC spreads by at most max(2 MiB, 5 % of its median) after warm-up. */
 export function flatness(heaps) {

@@ -14,6 +14,7 @@
 import type { Readable } from 'node:stream';
 import getRawBody from 'raw-body';
 import { bodyTimeout, payloadTooLarge, unreadableBody } from './body-errors.js';
+import { setDeadline } from './deadlines.js';
 import { WebhookError } from './errors.js';
 import type { BodyLimits } from './exchange.js';
 import type { WebhookBody } from './verify.js';
@@ -79,34 +80,39 @@ export async function readRawBody(source: RawBodySource): Promise<WebhookBody> {
   return body;
 }
 
-async function readStream(source: RawBodySource): Promise<Uint8Array> {
+function readStream(source: RawBodySource): Promise<Uint8Array> {
   const { stream, packageName, contentLength } = source;
   const { maxBytes: limit, timeoutMs } = source.limits;
   const length =
     contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
   // A declared length over the limit is refused before a byte is read (raw-body checks it first).
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  let reading: Promise<Buffer>;
+  try {
+    reading = getRawBody(stream, length === undefined ? { limit } : { limit, length });
+  } catch (error) {
+    return Promise.reject(unreadableBody(packageName, error));
+  }
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const timer = setDeadline(() => {
       // Stop reading; the answer closes the connection, which ends raw-body's wait.
       stream.pause();
       reject(bodyTimeout(packageName, timeoutMs));
     }, timeoutMs);
+    reading.then(
+      (body) => {
+        clearTimeout(timer);
+        resolve(body);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(
+          (error as { type?: string }).type === 'entity.too.large'
+            ? payloadTooLarge(packageName, limit, error)
+            : unreadableBody(packageName, error),
+        );
+      },
+    );
   });
-  try {
-    return await Promise.race([
-      getRawBody(stream, length === undefined ? { limit } : { limit, length }),
-      timeout,
-    ]);
-  } catch (error) {
-    if (error instanceof WebhookError) throw error;
-    if ((error as { type?: string }).type === 'entity.too.large') {
-      throw payloadTooLarge(packageName, limit, error);
-    }
-    throw unreadableBody(packageName, error);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The parts of a Node `ServerResponse` that tell when and how a route answered. */

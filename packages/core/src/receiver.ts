@@ -3,6 +3,8 @@
  * with a deadline, and the status table of the README. `receive` never throws, whatever the
  * request.
  */
+
+import { setDeadline } from './deadlines.js';
 import { isWebhookError, message, WebhookConfigError, WebhookError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
 import { headerValues, type WebhookHeaders } from './headers.js';
@@ -152,6 +154,7 @@ export interface WebhookReceiver {
 }
 
 const encoder = new TextEncoder();
+const identity = <T>(fn: () => T): T => fn();
 
 export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver {
   if (options === null || typeof options !== 'object') {
@@ -353,23 +356,21 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       log.warn(describeMismatch(triggerMismatch, delivery.id, 'warn'), deliveryFields(delivery));
     }
     const { scope } = trace;
-    return {
-      accepted: true,
+    const observed = scope !== undefined || log !== undefined || onOutcome !== undefined;
+    return createSettlement({
       delivery,
+      store,
+      token,
+      storeError,
+      started: trace.started,
+      report: observed
+        ? (outcome) => report(triggerMismatch ? { ...outcome, triggerMismatch } : outcome, trace)
+        : undefined,
+      logger: log,
       within: scope?.wrap
-        ? (fn) => (scope.wrap as NonNullable<typeof scope.wrap>)(fn)
-        : (fn) => fn(),
-      ...createSettlement({
-        delivery,
-        store,
-        token,
-        storeError,
-        started: trace.started,
-        report: (outcome) =>
-          report(triggerMismatch ? { ...outcome, triggerMismatch } : outcome, trace),
-        logger: log,
-      }),
-    };
+        ? <T>(fn: () => T) => (scope.wrap as NonNullable<typeof scope.wrap>)(fn)
+        : identity,
+    });
   }
 
   async function run(acceptance: Accepted, waitUntil?: WaitUntil): Promise<ReceiverResponse> {
@@ -383,11 +384,11 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       return acceptance.complete();
     }
     const timeoutMs = handlerTimeoutMs;
-    // One timer and one promise per delivery: whichever of the handlers and the deadline comes
-    // first settles the answer.
+    // One deadline and one promise per delivery: whichever of the handlers and the deadline
+    // comes first settles the answer.
     return new Promise<ReceiverResponse>((resolve) => {
       let answered = false;
-      const timer = setTimeout(() => {
+      const timer = setDeadline(() => {
         answered = true;
         resolve(acceptance.outlive(dispatching, timeoutMs, waitUntil));
       }, timeoutMs);

@@ -31,11 +31,17 @@ export interface SettlementContext {
   /** Set when the store failed at claim time and the delivery runs without dedupe (failOpen). */
   storeError: WebhookError | undefined;
   started: number;
-  report: (outcome: ReceiverOutcome) => void;
+  /** Undefined when nobody observes outcomes (no logger, `onOutcome` or instrumentation): none is built. */
+  report: ((outcome: ReceiverOutcome) => void) | undefined;
   logger: WebhookLog | undefined;
+  /** Runs the handlers inside the instrumentation's context (identity without instrumentation). */
+  within: <T>(fn: () => T) => T;
 }
 
 export interface Settlement {
+  readonly accepted: true;
+  readonly delivery: WebhookDelivery;
+  within<T>(fn: () => T): T;
   complete(): Promise<ReceiverResponse>;
   fail(error: unknown): Promise<ReceiverResponse>;
   settle(status: number | undefined, label?: RouteLabel): Promise<ReceiverResponse>;
@@ -66,11 +72,12 @@ export const COMPLETE_RETRY_DELAYS_MS: readonly number[] = [
 ];
 
 export function createSettlement(context: SettlementContext): Settlement {
-  const { delivery, store, token, storeError, started, report, logger } = context;
+  const { delivery, store, token, storeError, started, report, logger, within } = context;
   let settled = false;
   const owned = store !== undefined && token !== undefined;
 
   function storeFailed(status: number, text: string, cause: unknown): void {
+    if (!report) return;
     const error = new WebhookError('STORE_UNAVAILABLE', message(text), { cause });
     report({
       type: 'store-unavailable',
@@ -144,11 +151,14 @@ export function createSettlement(context: SettlementContext): Settlement {
   }
 
   const settlement: Settlement = {
+    accepted: true,
+    delivery,
+    within,
     async complete() {
       if (settled) return successResponse(delivery.id);
       settled = true;
-      await record();
-      report({
+      if (owned) await record();
+      report?.({
         type: 'processed',
         status: 200,
         durationMs: elapsed(started),
@@ -163,7 +173,7 @@ export function createSettlement(context: SettlementContext): Settlement {
       if (settled) return response;
       settled = true;
       await releaseClaim(response.status);
-      report({
+      report?.({
         // A router that hands deliveries on (e.g. to a queue) throws STORE_UNAVAILABLE when that is down.
         type: error.code === 'STORE_UNAVAILABLE' ? 'store-unavailable' : 'handler-failed',
         status: response.status,
@@ -199,7 +209,7 @@ export function createSettlement(context: SettlementContext): Settlement {
         ),
       );
       const response = errorResponseFor('HANDLER_TIMEOUT');
-      report({
+      report?.({
         type: 'timed-out',
         status: response.status,
         code: error.code,
@@ -212,7 +222,7 @@ export function createSettlement(context: SettlementContext): Settlement {
         async () => {
           stopRenewing();
           await record();
-          report({
+          report?.({
             type: 'processed',
             status: 200,
             durationMs: elapsed(started),
@@ -224,7 +234,7 @@ export function createSettlement(context: SettlementContext): Settlement {
           stopRenewing();
           const late = handlerError(failure);
           await releaseClaim(late.status);
-          report({
+          report?.({
             type: 'handler-failed',
             status: late.status,
             code: late.code,

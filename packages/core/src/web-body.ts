@@ -5,6 +5,7 @@
  * still arriving after `timeoutMs` is refused. No Node built-ins: it runs on every Web runtime.
  */
 import { bodyTimeout, payloadTooLarge, unreadableBody } from './body-errors.js';
+import { setDeadline } from './deadlines.js';
 import { WebhookError } from './errors.js';
 import type { BodyLimits } from './exchange.js';
 
@@ -43,10 +44,14 @@ export async function readWebBody(
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let expire: ((error: WebhookError) => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(bodyTimeout(packageName, timeoutMs)), timeoutMs);
+    expire = reject;
   });
+  const timer = setDeadline(
+    () => (expire as (error: WebhookError) => void)(bodyTimeout(packageName, timeoutMs)),
+    timeoutMs,
+  );
   try {
     for (;;) {
       const { done, value } = await Promise.race([reader.read(), timeout]);
@@ -77,18 +82,24 @@ async function readWhole(
   { maxBytes, timeoutMs }: BodyLimits,
   packageName: string,
 ): Promise<Uint8Array> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(bodyTimeout(packageName, timeoutMs)), timeoutMs);
-  });
   let body: ArrayBuffer;
   try {
-    body = await Promise.race([request.arrayBuffer(), timeout]);
+    body = await new Promise<ArrayBuffer>((resolve, reject) => {
+      const timer = setDeadline(() => reject(bodyTimeout(packageName, timeoutMs)), timeoutMs);
+      request.arrayBuffer().then(
+        (buffer) => {
+          clearTimeout(timer);
+          resolve(buffer);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   } catch (error) {
     if (error instanceof WebhookError) throw error;
     throw unreadableBody(packageName, error);
-  } finally {
-    clearTimeout(timer);
   }
   // A Request built in process may carry a content-length header that does not frame it.
   if (body.byteLength > maxBytes) throw payloadTooLarge(packageName, maxBytes);

@@ -97,7 +97,15 @@ async function plugin(fastify: FastifyInstance, options: ComposioWebhookOptions)
     async function composioWebhookRoute(scope) {
       // This context's only parser: the stream, unread, whatever the content type.
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+      const passThrough = (
+        _request: unknown,
+        payload: unknown,
+        done: (e: null, b: unknown) => void,
+      ) => done(null, payload);
+      // application/json by name as well: Fastify caches the parser of a named type, while the
+      // catch-all re-parses the content-type header on every request.
+      scope.addContentTypeParser('application/json', passThrough);
+      scope.addContentTypeParser('*', passThrough);
       scope.route({
         method: ROUTE_METHODS,
         url,

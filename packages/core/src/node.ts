@@ -50,7 +50,8 @@ const UTF8 = /^utf-?8$/i;
 
 /** Composio sends UTF-8 JSON; another declared charset cannot be verified-then-parsed safely. */
 export function checkCharset(contentType: string | undefined, packageName: string): void {
-  if (!contentType) return;
+  // No parameters (`application/json`, the common case): no charset to check.
+  if (!contentType || !contentType.includes(';')) return;
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
   if (match && !UTF8.test(match[1] as string)) {
     throw new WebhookError(

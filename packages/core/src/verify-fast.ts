@@ -59,9 +59,10 @@ export function verifySync(
 }
 
 /**
- * The common case, read with plain property loads: a Node header record holding one lower-case
- * copy of each header, a digits-only timestamp and a single `v1,` signature. Returns `undefined`
- * for anything else, which `readHeaders` then handles (same results, more work).
+ * The common case, read with plain property loads (a Node header record holding one lower-case
+ * copy of each header) or three `get` calls (a fetch `Headers`): a digits-only timestamp and a
+ * single `v1,` signature. Returns `undefined` for anything else, which `readHeaders` then handles
+ * (same results, more work).
  */
 function plainRecord(
   headers: WebhookHeaders,
@@ -69,10 +70,22 @@ function plainRecord(
   now: () => number,
 ): CheckedHeaders | undefined {
   if (headers === null || typeof headers !== 'object') return undefined;
-  const record = headers as Record<string, unknown>;
-  const id = record['webhook-id'];
-  const timestampText = record['webhook-timestamp'];
-  const signature = record['webhook-signature'];
+  let id: unknown;
+  let timestampText: unknown;
+  let signature: unknown;
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    // A fetch `Headers`: repeated headers come back joined with ", ", which the checks below
+    // send to the general reader (it names the conflict).
+    const fetchHeaders = headers as { get(name: string): string | null };
+    id = fetchHeaders.get('webhook-id');
+    timestampText = fetchHeaders.get('webhook-timestamp');
+    signature = fetchHeaders.get('webhook-signature');
+  } else {
+    const record = headers as Record<string, unknown>;
+    id = record['webhook-id'];
+    timestampText = record['webhook-timestamp'];
+    signature = record['webhook-signature'];
+  }
   if (
     typeof id !== 'string' ||
     typeof timestampText !== 'string' ||

@@ -70,6 +70,18 @@ const headerGetter: TextMapGetter<WebhookHeaders> = {
   },
 };
 
+/**
+ * True when the headers carry any field the registered propagator reads (`traceparent`,
+ * `tracestate`, `baggage` for the default W3C one). Composio sends none, so most deliveries skip
+ * the extraction; a delivery forwarded by a traced service still continues its trace.
+ */
+function carriesContext(headers: WebhookHeaders): boolean {
+  for (const field of propagation.fields()) {
+    if (headerGetter.get(headers, field) !== undefined) return true;
+  }
+  return false;
+}
+
 interface Instruments {
   deliveries: Counter;
   duration: Histogram;
@@ -139,9 +151,10 @@ export function otelInstrumentation(
       const active = context.active();
       // Under HTTP auto-instrumentation the request's server span is active (and already
       // continues any traceparent): nest under it. Otherwise continue the headers' trace, if any.
-      const parent: Context = trace.getSpan(active)
-        ? active
-        : propagation.extract(active, headers, headerGetter);
+      const parent: Context =
+        trace.getSpan(active) || !carriesContext(headers)
+          ? active
+          : propagation.extract(active, headers, headerGetter);
       const span = tracer.startSpan(
         'composio.webhook',
         {

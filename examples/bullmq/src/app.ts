@@ -10,6 +10,7 @@ import express, { type Express } from 'express';
 export const QUEUE_NAME = 'composio-webhooks';
 
 export interface HandledRecord {
+  /** Which handler ran: githubCommit, triggerMessage, connectionExpired, triggerDisabled, unknownEvent. */
   handler: string;
   /** The delivery's webhook-id: the key to make side effects idempotent with. */
   id: string;
@@ -42,9 +43,16 @@ export function createHandlers(
       await slowWork();
       onHandled({ handler: 'githubCommit', id: delivery.id, type: event.type });
     })
+    .on(WebhookEventType.TRIGGER_MESSAGE, (event, delivery) => {
+      // Every trigger, whatever its slug (V1 and V2 payloads arrive normalized to this shape).
+      onHandled({ handler: 'triggerMessage', id: delivery.id, type: event.type });
+    })
     .on(WebhookEventType.CONNECTION_EXPIRED, async (event, delivery) => {
       await slowWork();
       onHandled({ handler: 'connectionExpired', id: delivery.id, type: event.type });
+    })
+    .on(WebhookEventType.TRIGGER_DISABLED, (event, delivery) => {
+      onHandled({ handler: 'triggerDisabled', id: delivery.id, type: event.type });
     })
     .onUnknown((event, delivery) => {
       onHandled({ handler: 'unknownEvent', id: delivery.id, type: event.type });

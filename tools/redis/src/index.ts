@@ -4,8 +4,9 @@ export {
   type Instance,
   type Posted,
   post,
+  type StartInstanceOptions,
   startInstance,
 } from './processes.js';
 export { RedisCluster } from './redis-cluster.js';
 export { provideRedis } from './redis-global-setup.js';
-export { RedisServer } from './redis-server.js';
+export { findRedisServer, REDIS_SERVER_INSTALL_HINT, RedisServer } from './redis-server.js';

@@ -2,7 +2,8 @@
  * Test programs run as separate Node processes (server instances, queue workers): a TypeScript
  * entry bundled once per run with esbuild — workspace packages from their sources, the
  * frameworks and clients left external so the installed copies are used — then started, with
- * `READY <port>` on stdout meaning "listening".
+ * `READY <port>` on stdout meaning "listening" (or another line: `StartInstanceOptions.ready`).
+ * An instance still running when this process exits is killed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -103,32 +104,60 @@ export interface Instance {
   kill(): Promise<void>;
 }
 
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export interface StartInstanceOptions {
+  /** Node arguments before the script, e.g. `['--import', 'tsx']` to run TypeScript as it is. */
+  nodeArgs?: readonly string[];
+  /** Working directory (default this process's): where `--import tsx` and a tsconfig are found. */
+  cwd?: string;
+  /**
+   * The stdout line that means "started"; its first group, when there is one, is the port.
+   * Default `/READY (\d+)/`.
+   */
+  ready?: RegExp;
+  /** How long to wait for it. Default 15 s. */
+  readyTimeoutMs?: number;
+}
+
 export async function startInstance(
   script: string,
   env: Record<string, string>,
+  options: StartInstanceOptions = {},
 ): Promise<Instance> {
-  const child = spawn(process.execPath, [script], {
+  const ready = options.ready ?? /READY (\d+)/;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance did not start: ${stderr}`)), 15_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not print ${ready} within ${readyTimeoutMs} ms: ${stderr}`));
+    }, readyTimeoutMs);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /READY (\d+)/.exec(stdout);
+      const match = ready.exec(stdout);
       if (match) {
         clearTimeout(timer);
-        resolve(Number(match[1]));
+        resolve(Number(match[1] ?? 0));
       }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`instance exited with ${code} before READY: ${stderr}`));
+      reject(new Error(`${script} exited with ${code} before ${ready}: ${stderr}`));
     });
   });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;

@@ -7,8 +7,29 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { accessSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { freePort } from '@composio-webhooks/test-runtimes';
+
+/** How to get `redis-server` when it is missing. */
+export const REDIS_SERVER_INSTALL_HINT =
+  'apt-get install -y redis-server (Debian/Ubuntu) or brew install redis';
+
+/** The `redis-server` executable on `path` (default `PATH`), or `undefined` when there is none. */
+export function findRedisServer(path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'redis-server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not in this directory.
+    }
+  }
+  return undefined;
+}
 
 const READY_LINE = /Ready to accept connections/;
 const running = new Set<ChildProcess>();
@@ -105,7 +126,7 @@ export class RedisServer {
         child.kill('SIGKILL');
         const hint =
           (error as NodeJS.ErrnoException).code === 'ENOENT'
-            ? ' Install it: apt-get install -y redis-server (Debian/Ubuntu) or brew install redis.'
+            ? ` Install it: ${REDIS_SERVER_INSTALL_HINT}.`
             : '';
         reject(new Error(`redis-server on port ${port}: ${error.message}.${hint}\n${output}`));
       }

@@ -1,23 +1,16 @@
 /**
  * `pnpm demo`: starts the Express, Koa, Fastify, Nest (Express and Fastify platforms) and Hono
- * examples on free ports, and the Next.js example with `next start` (App Router and Pages Router
+ * examples on free ports, the Next.js example with `next start` (App Router and Pages Router
  * routes; `next build` first if it was never built), with a demo secret and the in-memory store,
- * sends each the same scripted series of real,
- * signed HTTP deliveries, and prints case × framework → status and the handlers that ran.
- * Exits 1 if any cell differs from the documented behaviour. Shuts everything down after.
+ * and the BullMQ inbox example as a receiver process and a worker process on a Redis (REDIS_URL,
+ * or a redis-server of its own; skipped, saying why, when there is neither); sends each the same
+ * scripted series of real, signed HTTP deliveries (./cases.ts), and prints case × framework →
+ * status and the handlers that ran. Exits 1 if any cell differs from the documented behaviour.
+ * Shuts everything down after.
  */
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  buildConnectionExpired,
-  buildTriggerDisabled,
-  buildTriggerMessage,
-  buildUnknownEvent,
-  buildV1TriggerPayload,
-  buildV2TriggerPayload,
-  signWebhook,
-} from '@composio-webhooks/core/testing';
 import { getRequestListener } from '@hono/node-server';
 import { createApp as createExpressApp } from '../../express/src/app.js';
 import { createApp as createFastifyApp } from '../../fastify/src/app.js';
@@ -25,22 +18,10 @@ import { createApp as createHonoApp } from '../../hono/src/app.js';
 import { createApp as createKoaApp } from '../../koa/src/app.js';
 import { createApp as createNestApp } from '../../nest/src/app.js';
 import { ensureBuilt, startNext } from '../../nextjs/test/next-app.js';
+import { startBullmqTarget } from './bullmq.js';
+import { type Cell, demoCases, type HandledRecord, runCase, type Target } from './cases.js';
 
 const SECRET = `demo-secret-${crypto.randomUUID()}`;
-
-interface HandledRecord {
-  handler: string;
-  id: string;
-  type: string;
-}
-
-interface Target {
-  name: string;
-  url: string;
-  close(): Promise<void>;
-  /** Handlers that ran for a webhook-id, when the app runs in another process (Next.js). */
-  handlers?(id: string): Promise<string[]>;
-}
 
 /** Handler names recorded per webhook-id, across all frameworks (ids are unique per framework). */
 const handled = new Map<string, string[]>();
@@ -68,13 +49,25 @@ function closer(server: Server): () => Promise<void> {
     });
 }
 
-async function startTargets(): Promise<Target[]> {
-  const targets: Target[] = [];
+const fromRecords = async (id: string) => handled.get(id) ?? [];
+
+/** Starts the in-process examples and Next.js, adding each to `targets` as soon as it runs. */
+async function startTargets(targets: Target[]): Promise<void> {
   const expressHttp = createServer(createExpressApp({ secret: SECRET, onHandled }));
-  targets.push({ name: 'Express', url: await listen(expressHttp), close: closer(expressHttp) });
+  targets.push({
+    name: 'Express',
+    url: await listen(expressHttp),
+    close: closer(expressHttp),
+    handlers: fromRecords,
+  });
 
   const koaHttp = createServer(createKoaApp({ secret: SECRET, onHandled }).callback());
-  targets.push({ name: 'Koa', url: await listen(koaHttp), close: closer(koaHttp) });
+  targets.push({
+    name: 'Koa',
+    url: await listen(koaHttp),
+    close: closer(koaHttp),
+    handlers: fromRecords,
+  });
 
   const fastify = await createFastifyApp({ secret: SECRET, onHandled });
   const fastifyBase = await fastify.listen({ port: 0, host: '127.0.0.1' });
@@ -82,6 +75,7 @@ async function startTargets(): Promise<Target[]> {
     name: 'Fastify',
     url: `${fastifyBase}/webhooks/composio`,
     close: () => fastify.close(),
+    handlers: fromRecords,
   });
 
   for (const platform of ['express', 'fastify'] as const) {
@@ -92,12 +86,18 @@ async function startTargets(): Promise<Target[]> {
       name: platform === 'express' ? 'Nest (Express)' : 'Nest (Fastify)',
       url: `http://127.0.0.1:${port}/webhooks/composio`,
       close: () => app.close(),
+      handlers: fromRecords,
     });
   }
   const honoHttp = createServer(
     getRequestListener(createHonoApp({ secret: SECRET, onHandled }).fetch),
   );
-  targets.push({ name: 'Hono', url: await listen(honoHttp), close: closer(honoHttp) });
+  targets.push({
+    name: 'Hono',
+    url: await listen(honoHttp),
+    close: closer(honoHttp),
+    handlers: fromRecords,
+  });
 
   await ensureBuilt();
   const next = await startNext({ COMPOSIO_WEBHOOK_SECRET: SECRET });
@@ -119,161 +119,6 @@ async function startTargets(): Promise<Target[]> {
     close: async () => {},
     handlers: nextHandlers,
   });
-  return targets;
-}
-
-interface Request {
-  body: string;
-  headers: Record<string, string>;
-}
-
-interface Case {
-  name: string;
-  /** Builds the request(s) for one target; the last one's answer is the cell. */
-  requests(): Promise<Request[]>;
-  status: number;
-  /** Handlers expected to run for the last request's webhook-id (sorted). */
-  handlers: string[];
-  /** The last answer must say `duplicate: true`. */
-  duplicate?: boolean;
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-const sign = async (
-  payload: unknown,
-  extra: { secret?: string; timestamp?: number; id?: string } = {},
-) => {
-  const { body, headers } = await signWebhook({
-    payload,
-    secret: extra.secret ?? SECRET,
-    ...(extra.timestamp !== undefined && { timestamp: extra.timestamp }),
-    ...(extra.id !== undefined && { id: extra.id }),
-  });
-  return { body, headers: { ...headers } as Record<string, string> };
-};
-
-const cases: Case[] = [
-  {
-    name: 'trigger message (GITHUB_COMMIT_EVENT)',
-    requests: async () => [await sign(buildTriggerMessage())],
-    status: 200,
-    handlers: ['githubCommit', 'triggerMessage'],
-  },
-  {
-    name: 'connection expired',
-    requests: async () => [await sign(buildConnectionExpired())],
-    status: 200,
-    handlers: ['connectionExpired'],
-  },
-  {
-    name: 'trigger disabled',
-    requests: async () => [await sign(buildTriggerDisabled())],
-    status: 200,
-    handlers: ['triggerDisabled'],
-  },
-  {
-    name: 'V1 legacy trigger body',
-    requests: async () => [await sign(buildV1TriggerPayload())],
-    status: 200,
-    handlers: ['githubCommit', 'triggerMessage'],
-  },
-  {
-    name: 'V2 legacy trigger body',
-    requests: async () => [await sign(buildV2TriggerPayload())],
-    status: 200,
-    handlers: ['githubCommit', 'triggerMessage'],
-  },
-  {
-    name: 'unknown composio.* event',
-    requests: async () => [await sign(buildUnknownEvent('composio.connected_account.refreshed'))],
-    status: 200,
-    handlers: ['unknownEvent'],
-  },
-  {
-    name: 'forged signature (wrong secret)',
-    requests: async () => [await sign(buildTriggerMessage(), { secret: 'not-the-secret' })],
-    status: 401,
-    handlers: [],
-  },
-  {
-    name: 'stale timestamp (10 min old)',
-    requests: async () => [await sign(buildTriggerMessage(), { timestamp: now() - 600 })],
-    status: 401,
-    handlers: [],
-  },
-  {
-    name: 'missing signature headers',
-    requests: async () => [
-      {
-        body: JSON.stringify(buildTriggerMessage()),
-        headers: { 'content-type': 'application/json' },
-      },
-    ],
-    status: 401,
-    handlers: [],
-  },
-  {
-    name: 'duplicate (retry of a processed delivery)',
-    requests: async () => {
-      const event = buildConnectionExpired();
-      const first = await sign(event, { timestamp: now() - 30 });
-      const retry = await sign(event, { timestamp: now() });
-      return [first, retry];
-    },
-    status: 200,
-    // The first copy ran the handler once; the retry is answered 200 without running it again.
-    handlers: ['connectionExpired'],
-    duplicate: true,
-  },
-  {
-    name: 'malformed JSON (signed)',
-    requests: async () => [await sign('{"id": "msg_1", "type": "composio.trigger.message", ')],
-    status: 400,
-    handlers: [],
-  },
-  {
-    name: 'oversize body (1 MiB + 1 KiB)',
-    requests: async () => [
-      await sign(
-        buildTriggerMessage({
-          slug: 'LARGE_PAYLOAD_EVENT',
-          data: { blob: 'x'.repeat(1024 * 1024 + 1024) },
-        }),
-      ),
-    ],
-    status: 413,
-    handlers: [],
-  },
-];
-
-interface Cell {
-  status: number;
-  handlers: string[];
-  duplicate: boolean;
-  ok: boolean;
-}
-
-async function run(target: Target, testCase: Case): Promise<Cell> {
-  const requests = await testCase.requests();
-  let status = 0;
-  let duplicate = false;
-  for (const request of requests) {
-    const response = await fetch(target.url, {
-      method: 'POST',
-      body: request.body,
-      headers: request.headers,
-    });
-    status = response.status;
-    const text = await response.text();
-    duplicate = status === 200 && (JSON.parse(text) as { duplicate?: boolean }).duplicate === true;
-  }
-  const id = requests.at(-1)?.headers['webhook-id'];
-  const ran = [...(id ? ((await target.handlers?.(id)) ?? handled.get(id) ?? []) : [])].sort();
-  const ok =
-    status === testCase.status &&
-    duplicate === (testCase.duplicate ?? false) &&
-    JSON.stringify(ran) === JSON.stringify([...testCase.handlers].sort());
-  return { status, handlers: ran, duplicate, ok };
 }
 
 function pad(text: string, width: number): string {
@@ -291,13 +136,20 @@ async function main(): Promise<number> {
   console.warn = capture;
   console.error = capture;
 
-  let targets: Target[] = [];
+  const cases = demoCases(SECRET);
+  const targets: Target[] = [];
   const rows: { name: string; expected: string; cells: Cell[] }[] = [];
   try {
-    targets = await startTargets();
+    // The BullMQ processes start while the in-process apps and Next.js do; the column comes last.
+    const [inProcess, bullmq] = await Promise.allSettled([
+      startTargets(targets),
+      startBullmqTarget({ secret: SECRET }),
+    ]);
+    if (bullmq.status === 'fulfilled') targets.push(bullmq.value);
+    for (const result of [inProcess, bullmq]) if (result.status === 'rejected') throw result.reason;
     for (const testCase of cases) {
       const cells: Cell[] = [];
-      for (const target of targets) cells.push(await run(target, testCase));
+      for (const target of targets) cells.push(await runCase(target, testCase));
       rows.push({
         name: testCase.name,
         expected: `${testCase.status} ${testCase.handlers.join('+') || '—'}${testCase.duplicate ? ' (duplicate)' : ''}`,
@@ -311,10 +163,16 @@ async function main(): Promise<number> {
 
   const nameWidth = Math.max(4, ...rows.map((row) => row.name.length));
   const expectedWidth = Math.max(8, ...rows.map((row) => row.expected.length));
-  const cellText = (cell: Cell) =>
-    `${cell.ok ? '✓' : '✗'} ${cell.status} ${cell.handlers.join('+') || '—'}${cell.duplicate ? ' (duplicate)' : ''}`;
+  const cellText = (cell: Cell, row: number) => {
+    // A server that could not start says why in its first cell.
+    if (cell.skipped !== undefined) {
+      if (row === 0) return `${cell.ok ? '–' : '✗'} ${cell.skipped}`;
+      return cell.ok ? '– skipped' : '✗ not run';
+    }
+    return `${cell.ok ? '✓' : '✗'} ${cell.status} ${cell.handlers.join('+') || '—'}${cell.duplicate ? ' (duplicate)' : ''}${cell.error ? ` (${cell.error})` : ''}`;
+  };
   const widths = targets.map((target, i) =>
-    Math.max(target.name.length, ...rows.map((row) => cellText(row.cells[i] as Cell).length)),
+    Math.max(target.name.length, ...rows.map((row, r) => cellText(row.cells[i] as Cell, r).length)),
   );
   const line = (cols: string[], colWidths: number[]) =>
     `| ${cols.map((c, i) => pad(c, colWidths[i] as number)).join(' | ')} |`;
@@ -329,18 +187,32 @@ async function main(): Promise<number> {
       allWidths,
     ),
   );
-  for (const row of rows)
-    console.log(line([row.name, row.expected, ...row.cells.map(cellText)], allWidths));
+  rows.forEach((row, r) => {
+    console.log(
+      line([row.name, row.expected, ...row.cells.map((cell) => cellText(cell, r))], allWidths),
+    );
+  });
+  const notes = targets.flatMap((target) =>
+    target.skip
+      ? [`${target.name} ${target.skip.ok ? 'skipped' : 'not run'}: ${target.skip.detail}`]
+      : target.about
+        ? [target.about]
+        : [],
+  );
+  if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
 
   const failures = rows.flatMap((row) => row.cells.filter((cell) => !cell.ok).map(() => row.name));
   if (failures.length > 0) {
+    const logs = targets.flatMap((target) => (target.logs ? [target.logs()] : []));
     console.error(
-      `\n✗ ${failures.length} cell(s) differ from the documented behaviour. Server output:\n${captured.join('\n')}`,
+      `\n✗ ${failures.length} cell(s) differ from the documented behaviour. Server output:\n${[...captured, ...logs].join('\n')}`,
     );
     return 1;
   }
+  const checked = rows.reduce((sum, row) => sum + row.cells.filter((c) => !c.skipped).length, 0);
+  const skipped = targets.filter((target) => target.skip).map((target) => target.name);
   console.log(
-    `\n✓ every cell matches the documented status and handler (${rows.length * targets.length} checks).`,
+    `\n✓ every cell matches the documented status and handler (${checked} checks${skipped.length > 0 ? `; ${skipped.join(', ')} skipped` : ''}).`,
   );
   return 0;
 }

@@ -158,7 +158,9 @@ export async function benchAdapter({
     // Server on CPU 1, autocannon (this process) on CPU 0, where taskset exists.
     const pinned = pin(child.pid, 1) && pin(process.pid, 0);
     if (major === MAJORS[0]) {
-      console.log(pinned ? 'Pinned: server on CPU 1, load generator on CPU 0.' : 'Not pinned (no taskset).');
+      console.log(
+        pinned ? 'Pinned: server on CPU 1, load generator on CPU 0.' : 'Not pinned (no taskset).',
+      );
     }
     try {
       for (const route of ROUTES) await run(autocannon, port, route.path, sharedPool, 1); // warm-up

@@ -51,7 +51,7 @@ const UTF8 = /^utf-?8$/i;
 /** Composio sends UTF-8 JSON; another declared charset cannot be verified-then-parsed safely. */
 export function checkCharset(contentType: string | undefined, packageName: string): void {
   // No parameters (`application/json`, the common case): no charset to check.
-  if (!contentType || !contentType.includes(';')) return;
+  if (!contentType?.includes(';')) return;
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
   if (match && !UTF8.test(match[1] as string)) {
     throw new WebhookError(

@@ -111,6 +111,8 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
  * adapter's bench passes its own dependencies in. `execPath(major)`, when given, is the binary
  * that runs the server for that major (e.g. Bun). `labels` (optional) renames what the routes
  * compare: `{ middleware, memory, subject, against }` (e.g. packages/otel: instrumented vs not).
+ * `extraRoutes` (optional) are more routes of the server, measured in the same rounds and printed
+ * beside the others for reference (e.g. packages/otel: a bare SDK span per request).
  */
 export async function benchAdapter({
   framework,
@@ -121,6 +123,7 @@ export async function benchAdapter({
   autocannon,
   execPath,
   labels = {},
+  extraRoutes = [],
 }) {
   const MAJORS = (process.env.BENCH_MAJORS ?? majors.join(',')).split(',').map((m) => m.trim());
   const ROUTES = [
@@ -135,6 +138,8 @@ export async function benchAdapter({
       path: '/memory',
       label: labels.memory ?? 'composioWebhook() + MemoryIdempotencyStore',
     },
+    // Reference routes the server also serves (`{ key, path, label }`): printed, not judged.
+    ...extraRoutes,
   ];
   const subject = labels.subject ?? 'composioWebhook';
   const against = labels.against ?? 'the hand-written route';
@@ -164,9 +169,10 @@ export async function benchAdapter({
     }
     try {
       for (const route of ROUTES) await run(autocannon, port, route.path, sharedPool, 1); // warm-up
-      const rates = { baseline: [], middleware: [], memory: [] };
-      const latency = { baseline: [], middleware: [], memory: [] };
-      const cpu = { baseline: [], middleware: [], memory: [] };
+      const perRoute = () => Object.fromEntries(ROUTES.map((route) => [route.key, []]));
+      const rates = perRoute();
+      const latency = perRoute();
+      const cpu = perRoute();
       let non2xx = 0;
       let errors = 0;
       let duplicates = 0;

@@ -6,12 +6,15 @@
  *   /baseline   composioWebhook({ router, idempotency: false })                 (no instrumentation)
  *   /middleware composioWebhook({ router, idempotency: false, instrumentation: otelInstrumentation() })
  *   /memory     the same with the default in-memory dedupe store
+ *   /span       composioWebhook({ router, idempotency: false }) with an instrumentation that only
+ *               starts and ends one SDK span per request (no attributes, context or metrics):
+ *               the least any OpenTelemetry instrumentation of a request costs, for reference
  *
  * The exporters are emptied every second so memory stays flat. The parent talks to it over IPC.
  */
 import { composioWebhook, createWebhookRouter } from '@composio-webhooks/express';
 import { otelInstrumentation } from '@composio-webhooks/otel';
-import { metrics } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -47,7 +50,7 @@ setInterval(() => {
   metricExporter.reset();
 }, 1000).unref();
 
-const handled = { baseline: 0, middleware: 0, memory: 0 };
+const handled = { baseline: 0, middleware: 0, memory: 0, span: 0 };
 const app = express();
 app.set('etag', false);
 app.set('x-powered-by', false);
@@ -62,6 +65,14 @@ app.post('/baseline', webhook('baseline', { idempotency: false }));
 const instrumentation = otelInstrumentation();
 app.post('/middleware', webhook('middleware', { idempotency: false, instrumentation }));
 let memory = webhook('memory', { instrumentation });
+const tracer = trace.getTracer('bench');
+const bareSpan = {
+  onRequest() {
+    const span = tracer.startSpan('composio.webhook');
+    return { onOutcome: () => span.end() };
+  },
+};
+app.post('/span', webhook('span', { idempotency: false, instrumentation: bareSpan }));
 app.post('/memory', (req, res, next) => memory(req, res, next));
 
 process.on('message', (message) => {

@@ -16,11 +16,12 @@ import type {
 import {
   type Attributes,
   type Context,
-  type Counter,
   context,
   type Histogram,
+  type Meter,
   type MeterProvider,
   metrics,
+  type ObservableResult,
   propagation,
   type Span,
   SpanKind,
@@ -40,6 +41,13 @@ export interface OtelInstrumentationOptions {
    */
   meterProvider?: MeterProvider;
 }
+
+/** What every delivery span starts with (semantic conventions for messaging). */
+const START_ATTRIBUTES: Attributes = Object.freeze({
+  [A.MESSAGING_SYSTEM]: 'composio',
+  [A.MESSAGING_OPERATION_TYPE]: 'process',
+  [A.MESSAGING_OPERATION_NAME]: 'process',
+});
 
 /** Outcomes whose span gets `ERROR` status: the request failed or was refused. */
 const FAILED: ReadonlySet<string> = new Set([
@@ -82,22 +90,90 @@ function carriesContext(headers: WebhookHeaders): boolean {
   return false;
 }
 
-interface Instruments {
-  deliveries: Counter;
-  duration: Histogram;
-  lag: Histogram;
-  duplicates: Counter;
-  verificationFailures: Counter;
-  lateSettlements: Counter;
+/**
+ * The SDK hashes a metric's attributes on every synchronous record (sorting the keys and
+ * serialising them), the largest part of what a delivery's metrics cost. So the counters are
+ * tallied here, by a key built from the few values they vary by, and reported as observable
+ * counters when the reader collects (the same cumulative sums an exporter sees from `add`); the
+ * histograms record synchronously, with one attributes object per key reused.
+ */
+const CARDINALITY_LIMIT = 2000;
+const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
+
+/** Counts by attribute set, reported as an observable counter. */
+class Tally {
+  readonly #cells = new Map<string, { attributes: Attributes; value: number }>();
+  add(key: string, attributes: () => Attributes): void {
+    let cell = this.#cells.get(key);
+    if (cell === undefined) {
+      // Past the limit, like the SDK: new attribute sets are counted under `otel.metric.overflow`.
+      if (this.#cells.size >= CARDINALITY_LIMIT) {
+        this.add('\u0000overflow', () => OVERFLOW);
+        return;
+      }
+      cell = { attributes: attributes(), value: 0 };
+      this.#cells.set(key, cell);
+    }
+    cell.value += 1;
+  }
+  observe(result: ObservableResult): void {
+    for (const cell of this.#cells.values()) result.observe(cell.value, cell.attributes);
+  }
 }
 
-function createInstruments(provider: MeterProvider): Instruments {
+/** One attributes object per key, for the histograms. */
+class AttributeSets {
+  readonly #sets = new Map<string, Attributes>();
+  get(key: string, attributes: () => Attributes): Attributes {
+    let set = this.#sets.get(key);
+    if (set === undefined) {
+      if (this.#sets.size >= CARDINALITY_LIMIT) return attributes();
+      set = Object.freeze(attributes());
+      this.#sets.set(key, set);
+    }
+    return set;
+  }
+}
+
+interface Instruments {
+  deliveries: Tally;
+  duplicates: Tally;
+  verificationFailures: Tally;
+  lateSettlements: Tally;
+  duration: Histogram;
+  lag: Histogram;
+  /** By outcome, status, event type and error code: `deliveries` and `duration`. */
+  answered: AttributeSets;
+  /** By event type: `lag`. */
+  byType: AttributeSets;
+}
+
+/**
+ * One set of instruments (and tallies) per meter provider, shared by every
+ * `otelInstrumentation()` on it: an observable counter reports one value per attribute set, so
+ * two instrumentations with tallies of their own would overwrite each other's counts.
+ */
+const instrumentsOf = new WeakMap<MeterProvider, Instruments>();
+
+function observableCounter(meter: Meter, name: string, description: string, unit: string): Tally {
+  const tally = new Tally();
+  meter
+    .createObservableCounter(name, { description, unit })
+    .addCallback((result) => tally.observe(result));
+  return tally;
+}
+
+function instrumentsFor(provider: MeterProvider): Instruments {
+  const existing = instrumentsOf.get(provider);
+  if (existing) return existing;
   const meter = provider.getMeter(INSTRUMENTATION_NAME);
-  return {
-    deliveries: meter.createCounter(M.DELIVERIES, {
-      description: 'Webhook requests answered, by outcome, event type and status.',
-      unit: '{request}',
-    }),
+  const instruments: Instruments = {
+    deliveries: observableCounter(
+      meter,
+      M.DELIVERIES,
+      'Webhook requests answered, by outcome, event type and status.',
+      '{request}',
+    ),
     duration: meter.createHistogram(M.DURATION, {
       description: 'Time from the first byte of a webhook request to its answer.',
       unit: 's',
@@ -106,19 +182,35 @@ function createInstruments(provider: MeterProvider): Instruments {
       description: 'Time from webhook-timestamp (when Composio sent this attempt) to verification.',
       unit: 's',
     }),
-    duplicates: meter.createCounter(M.DUPLICATES, {
-      description: 'Copies of a delivery not run again (processed before, or still in flight).',
-      unit: '{delivery}',
-    }),
-    verificationFailures: meter.createCounter(M.VERIFICATION_FAILURES, {
-      description: 'Webhook requests refused before any handler ran, by error code.',
-      unit: '{request}',
-    }),
-    lateSettlements: meter.createCounter(M.LATE_SETTLEMENTS, {
-      description: 'Handlers that settled after their delivery was answered 503 (timed out).',
-      unit: '{delivery}',
-    }),
+    duplicates: observableCounter(
+      meter,
+      M.DUPLICATES,
+      'Copies of a delivery not run again (processed before, or still in flight).',
+      '{delivery}',
+    ),
+    verificationFailures: observableCounter(
+      meter,
+      M.VERIFICATION_FAILURES,
+      'Webhook requests refused before any handler ran, by error code.',
+      '{request}',
+    ),
+    lateSettlements: observableCounter(
+      meter,
+      M.LATE_SETTLEMENTS,
+      'Handlers that settled after their delivery was answered 503 (timed out).',
+      '{delivery}',
+    ),
+    answered: new AttributeSets(),
+    byType: new AttributeSets(),
   };
+  instrumentsOf.set(provider, instruments);
+  return instruments;
+}
+
+/** Outcome and event type: the attributes of `duplicates` and `late_settlements`. */
+function outcomeAndType(outcome: string, type: string | undefined): () => Attributes {
+  return () =>
+    type === undefined ? { [A.OUTCOME]: outcome } : { [A.OUTCOME]: outcome, [A.EVENT_TYPE]: type };
 }
 
 /** The trigger slug of a trigger message (or of the trigger a trigger-disabled event names). */
@@ -146,7 +238,7 @@ export function otelInstrumentation(
   return {
     onRequest({ headers }): WebhookRequestScope {
       if (!instruments)
-        instruments = createInstruments(options.meterProvider ?? metrics.getMeterProvider());
+        instruments = instrumentsFor(options.meterProvider ?? metrics.getMeterProvider());
       const metered = instruments;
       const active = context.active();
       // Under HTTP auto-instrumentation the request's server span is active (and already
@@ -157,14 +249,7 @@ export function otelInstrumentation(
           : propagation.extract(active, headers, headerGetter);
       const span = tracer.startSpan(
         'composio.webhook',
-        {
-          kind: SpanKind.CONSUMER,
-          attributes: {
-            [A.MESSAGING_SYSTEM]: 'composio',
-            [A.MESSAGING_OPERATION_TYPE]: 'process',
-            [A.MESSAGING_OPERATION_NAME]: 'process',
-          },
-        },
+        { kind: SpanKind.CONSUMER, attributes: START_ATTRIBUTES },
         parent,
       );
       const inside = trace.setSpan(parent, span);
@@ -173,55 +258,63 @@ export function otelInstrumentation(
 
       return {
         onDelivery(delivery) {
-          eventType = delivery.event.type;
-          span.updateName(`process ${eventType}`);
+          const type = delivery.event.type;
+          eventType = type;
+          span.updateName(`process ${type}`);
           const attributes: Attributes = {
             [A.MESSAGING_MESSAGE_ID]: delivery.id,
-            [A.EVENT_TYPE]: eventType,
+            [A.EVENT_TYPE]: type,
             [A.VERSION]: delivery.version,
           };
           const slug = triggerSlug(delivery);
           if (slug !== undefined) attributes[A.TRIGGER_SLUG] = slug;
           if (delivery.attempt !== undefined) attributes[A.ATTEMPT] = delivery.attempt;
           span.setAttributes(attributes);
-          metered.lag.record(Math.max(0, Date.now() / 1000 - delivery.timestamp), {
-            [A.EVENT_TYPE]: eventType,
-          });
+          metered.lag.record(
+            Math.max(0, Date.now() / 1000 - delivery.timestamp),
+            metered.byType.get(type, () => ({ [A.EVENT_TYPE]: type })),
+          );
         },
         wrap: (run) => context.with(inside, run),
         onOutcome(outcome) {
           const type = outcome.eventType ?? eventType;
+          const name = outcome.type;
           if (answered || outcome.late) {
             // Handlers that outlived the deadline settling (the span ended with the 503), or a
             // background store failure after the answer.
-            metered.lateSettlements.add(1, {
-              [A.OUTCOME]: outcome.type,
-              ...(type !== undefined && { [A.EVENT_TYPE]: type }),
-            });
+            metered.lateSettlements.add(`${name}\u0000${type}`, outcomeAndType(name, type));
             return;
           }
           answered = true;
+          const { status, code } = outcome;
           end(span, outcome);
-          const attributes: Attributes = {
-            [A.OUTCOME]: outcome.type,
-            [A.HTTP_RESPONSE_STATUS_CODE]: outcome.status,
-          };
-          if (type !== undefined) attributes[A.EVENT_TYPE] = type;
-          if (outcome.code !== undefined) attributes[A.ERROR_TYPE] = outcome.code;
-          metered.deliveries.add(1, attributes);
-          metered.duration.record(outcome.durationMs / 1000, attributes);
-          if (outcome.type === 'duplicate' || outcome.type === 'in-flight') {
-            metered.duplicates.add(1, {
-              [A.OUTCOME]: outcome.type,
-              ...(type !== undefined && { [A.EVENT_TYPE]: type }),
-            });
-          } else if (outcome.type === 'rejected') {
-            metered.verificationFailures.add(1, { [A.ERROR_TYPE]: outcome.code ?? 'unknown' });
+          const key = `${name}\u0000${status}\u0000${type}\u0000${code}`;
+          metered.deliveries.add(key, () => answeredAttributes(outcome, type));
+          metered.duration.record(
+            outcome.durationMs / 1000,
+            metered.answered.get(key, () => answeredAttributes(outcome, type)),
+          );
+          if (name === 'duplicate' || name === 'in-flight') {
+            metered.duplicates.add(`${name}\u0000${type}`, outcomeAndType(name, type));
+          } else if (name === 'rejected') {
+            const failure = code ?? 'unknown';
+            metered.verificationFailures.add(failure, () => ({ [A.ERROR_TYPE]: failure }));
           }
         },
       };
     },
   };
+}
+
+/** The attributes of `deliveries` and `duration`: outcome, status, event type, error code. */
+function answeredAttributes(outcome: ReceiverOutcome, type: string | undefined): Attributes {
+  const attributes: Attributes = {
+    [A.OUTCOME]: outcome.type,
+    [A.HTTP_RESPONSE_STATUS_CODE]: outcome.status,
+  };
+  if (type !== undefined) attributes[A.EVENT_TYPE] = type;
+  if (outcome.code !== undefined) attributes[A.ERROR_TYPE] = outcome.code;
+  return attributes;
 }
 
 function end(span: Span, outcome: ReceiverOutcome): void {

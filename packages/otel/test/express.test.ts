@@ -256,6 +256,42 @@ describe('Express: spans and metrics per outcome', () => {
     expect(delivery.attributes[A.OUTCOME]).toBe('processed');
   });
 
+  it('two instrumentations on one meter provider add up their counts', async () => {
+    const router = createWebhookRouter().onAny(() => undefined);
+    const application = express();
+    for (const path of ['/a', '/b']) {
+      const instrumentation = otelInstrumentation({ meterProvider: metricsOf.provider });
+      application.post(
+        path,
+        composioWebhook({ secret: SECRET, router, logger: false, instrumentation }),
+      );
+    }
+    const two = await listen(createServer(application));
+    try {
+      const first = await sign(buildTriggerMessage());
+      expect((await post(`${two.url}/a`, first)).status).toBe(200);
+      expect((await post(`${two.url}/b`, await sign(buildTriggerMessage()))).status).toBe(200);
+      // The same delivery again, on the other route's own dedupe store: processed there too.
+      expect((await post(`${two.url}/b`, first)).status).toBe(200);
+      expect((await post(`${two.url}/a`, first)).status).toBe(200);
+    } finally {
+      await two.close();
+    }
+    const attributes = {
+      [A.OUTCOME]: 'processed',
+      [A.HTTP_RESPONSE_STATUS_CODE]: 200,
+      [A.EVENT_TYPE]: 'composio.trigger.message',
+    };
+    expect(await metricsOf.points(M.DELIVERIES)).toEqual([
+      { attributes, value: 3 },
+      { attributes: { ...attributes, [A.OUTCOME]: 'duplicate' }, value: 1 },
+    ]);
+    expect(await metricsOf.points(M.DURATION)).toEqual([
+      { attributes, value: { count: 3 } },
+      { attributes: { ...attributes, [A.OUTCOME]: 'duplicate' }, value: { count: 1 } },
+    ]);
+  });
+
   it('continues a trace from an incoming traceparent', async () => {
     const traceId = '4bf92f3577b34da6a3ce929b0e0e4736';
     const signed = await sign(buildTriggerMessage());

@@ -10,11 +10,14 @@ export { payloadTooLarge } from './body-errors.js';
 export { message, WEBHOOK_ERROR_STATUS } from './errors.js';
 export {
   type AdapterDescription,
+  type BodyFailure,
   type BodyLimits,
   createExchange,
+  type ExchangeHead,
   type ExchangeRequest,
   type ExchangeResult,
   normalizePath,
+  type OpenExchange,
   type RouteAnswer,
   type WebhookExchange,
 } from './exchange.js';

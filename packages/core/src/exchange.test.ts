@@ -75,3 +75,85 @@ describe('exchange: waitUntil', () => {
     expect(kept).toEqual([]);
   });
 });
+
+describe('exchange: open (headers first, the body from the framework)', () => {
+  const packageName = '@composio-webhooks/test';
+  const handled: string[] = [];
+  const refusals: string[] = [];
+  const exchange = createExchange(
+    {
+      onRefusal: ({ error }) => void refusals.push(error.message),
+      secret,
+      router: createWebhookRouter().onAny((event) => void handled.push(event.id)),
+      logger: false,
+      maxBodyBytes: 4096,
+      bodyTimeoutMs: 250,
+    },
+    { packageName, kind: 'route' },
+  );
+
+  it('answers from the method and headers alone, before any body', async () => {
+    const notPost = exchange.open({ method: 'GET', headers: {} });
+    expect(await notPost.decided).toMatchObject({
+      type: 'respond',
+      response: { status: 405, headers: { allow: 'POST' } },
+    });
+    const unsigned = exchange.open({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(await unsigned.decided).toMatchObject({
+      type: 'respond',
+      response: {
+        status: 401,
+        headers: { connection: 'close' },
+        body: { error: { code: 'MISSING_HEADERS' } },
+      },
+    });
+  });
+
+  it('verifies and dispatches the body the framework read', async () => {
+    const signed = await signWebhook({
+      payload: buildTriggerMessage({ id: 'msg_open_1' }),
+      secret,
+    });
+    const opened = exchange.open({ method: 'POST', headers: signed.headers });
+    expect(opened.decided).toBeUndefined();
+    expect(opened.limits).toEqual({ maxBytes: 4096, timeoutMs: 250 });
+    expect(await opened.withBody(Buffer.from(signed.body))).toMatchObject({
+      response: { status: 200 },
+    });
+    expect(handled).toContain('msg_open_1');
+  });
+
+  it("maps the framework's body failures onto core's answers", async () => {
+    const signed = await signWebhook({ payload: buildTriggerMessage(), secret });
+    const failed = (error: unknown, reason?: 'too-large' | 'timeout') =>
+      exchange.open({ method: 'POST', headers: signed.headers }).bodyFailed(error, reason);
+    expect(await failed(new Error('FST_ERR_CTP_BODY_TOO_LARGE'), 'too-large')).toMatchObject({
+      response: {
+        status: 413,
+        headers: { connection: 'close' },
+        body: { error: { code: 'PAYLOAD_TOO_LARGE' } },
+      },
+    });
+    expect(await failed(undefined, 'timeout')).toMatchObject({
+      response: {
+        status: 408,
+        headers: { connection: 'close' },
+        body: { error: { code: 'BODY_TIMEOUT' } },
+      },
+    });
+    const unreadable = await failed(Object.assign(new Error('x'), { code: 'ECONNRESET' }));
+    expect(unreadable).toMatchObject({
+      response: { status: 400, body: { error: { code: 'INVALID_PAYLOAD' } } },
+    });
+    expect(unreadable.type === 'respond' && unreadable.response.headers?.connection).toBeFalsy();
+    // The messages (for logs and onRefusal, not the answer) are core's, with the adapter's name.
+    expect(refusals.slice(-3)).toEqual([
+      expect.stringMatching(/^\[@composio-webhooks\/test\] The body is over the 4096-byte limit/),
+      expect.stringMatching(/^\[@composio-webhooks\/test\] .*within bodyTimeoutMs \(250 ms\)/),
+      expect.stringMatching(/^\[@composio-webhooks\/test\] Could not read the request body \(x\)/),
+    ]);
+  });
+});

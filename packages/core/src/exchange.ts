@@ -15,7 +15,8 @@
  * Composio's retry is processed; the route passed the request on without answering (Koa's
  * `await next()` with nothing set) → processed, and the exchange answers 200 itself.
  */
-import { WebhookConfigError, type WebhookError } from './errors.js';
+import { bodyTimeout, payloadTooLarge, unreadableBody } from './body-errors.js';
+import { isWebhookError, WebhookConfigError, type WebhookError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
 import type { WebhookHeaders } from './headers.js';
 import type { WebhookLogger } from './logger.js';
@@ -99,6 +100,34 @@ export interface ExchangeRequest {
   waitUntil?: WaitUntil;
 }
 
+/** One request by its method and headers, before its body (see `WebhookExchange.open`). */
+export type ExchangeHead = Omit<ExchangeRequest, 'body'>;
+
+/**
+ * Why a framework's own body reader failed, when the adapter can tell: `'too-large'` (over the
+ * `bodyLimit` it was given, i.e. `maxBodyBytes`: 413) or `'timeout'` (not fully arrived within
+ * `bodyTimeoutMs`: 408). Anything else is an unreadable body (400).
+ */
+export type BodyFailure = 'too-large' | 'timeout';
+
+/** A request whose headers the exchange has seen; its body comes next (`WebhookExchange.open`). */
+export interface OpenExchange {
+  /**
+   * Set when the method and headers alone decided the answer (a 405, a missing signature header,
+   * a stale timestamp, …): write it and read no body (it carries `connection: close`).
+   */
+  readonly decided: Promise<ExchangeResult> | undefined;
+  /** The limits to read the body within. */
+  readonly limits: BodyLimits;
+  /** The body the framework read: verify, dedupe, then dispatch (or hand over). */
+  withBody(body: WebhookBody): Promise<ExchangeResult>;
+  /**
+   * The framework could not read the body. `reason` says why when the adapter knows; a
+   * `WebhookError` (e.g. from `checkCharset`) is answered as it is.
+   */
+  bodyFailed(error: unknown, reason?: BodyFailure): Promise<ExchangeResult>;
+}
+
 /** How much body an adapter may read, and for how long. */
 export interface BodyLimits {
   /** `maxBodyBytes`: more is answered 413 without reading the rest. */
@@ -135,6 +164,12 @@ export interface AdapterDescription {
 export interface WebhookExchange {
   /** Runs one request through the exchange. Rejects only when `onRefusal` throws. */
   handle(request: ExchangeRequest): Promise<ExchangeResult>;
+  /**
+   * `handle` in two steps, for frameworks whose own parser reads the body (Fastify's buffer
+   * parser): the method and headers now, before the framework reads a byte; then the body, or
+   * why it could not be read. The same flow and answers as `handle`.
+   */
+  open(request: ExchangeHead): OpenExchange;
   /** True without a router: deliveries are handed to the user's route. */
   readonly verifyOnly: boolean;
   /** The normalised `path` option, if any. */
@@ -199,55 +234,90 @@ export function createExchange(
     return { type: 'respond', response };
   }
 
-  async function handle(request: ExchangeRequest): Promise<ExchangeResult> {
+  const decided = (result: ExchangeResult): OpenExchange => ({
+    decided: Promise.resolve(result),
+    limits,
+    withBody: () => Promise.resolve(result),
+    bodyFailed: () => Promise.resolve(result),
+  });
+  const PASSED = decided(PASS);
+  const NOT_ALLOWED = decided(notAllowed);
+
+  function open(request: ExchangeHead): OpenExchange {
     // Composio only POSTs. In a middleware chain other methods belong to the app (a GET health
     // check on the same path); a route of our own answers them 405.
-    if (request.method !== 'POST') return adapter.kind === 'middleware' ? PASS : notAllowed;
+    if (request.method !== 'POST') return adapter.kind === 'middleware' ? PASSED : NOT_ALLOWED;
     if (path !== undefined && adapter.kind === 'middleware' && !samePath(request.path, path)) {
-      return PASS;
+      return PASSED;
     }
     // Whatever the headers alone decide is answered before a body byte is read, and the
     // connection is closed rather than drained.
     const trace = receiver.begin(request.headers, request.logger);
     const early = receiver.precheck(request.headers, trace);
-    if (early) return refuse(early, closing(receiver.reject(early, trace)));
+    if (early) {
+      const result = refuse(early, closing(receiver.reject(early, trace)));
+      return { decided: result, limits, withBody: () => result, bodyFailed: () => result };
+    }
+    return {
+      decided: undefined,
+      limits,
+      bodyFailed(error, reason) {
+        const refused =
+          reason === 'too-large'
+            ? payloadTooLarge(adapter.packageName, limits.maxBytes, error)
+            : reason === 'timeout'
+              ? bodyTimeout(adapter.packageName, limits.timeoutMs)
+              : isWebhookError(error)
+                ? error
+                : unreadableBody(adapter.packageName, error);
+        const response = receiver.reject(refused, trace);
+        return refuse(refused, CLOSE_AFTER.has(refused.code) ? closing(response) : response);
+      },
+      async withBody(body) {
+        const acceptance = await receiver.accept({ body, headers: request.headers }, trace);
+        if (!acceptance.accepted) {
+          // A verified duplicate is answered 200 and is not a refusal.
+          if (!acceptance.error) return { type: 'respond', response: acceptance.response };
+          return refuse(acceptance.error, acceptance.response);
+        }
+        if (!verifyOnly) {
+          return { type: 'respond', response: await receiver.run(acceptance, request.waitUntil) };
+        }
+        if (!request.handOver) {
+          throw new WebhookConfigError(
+            prefix('This adapter cannot run without a router: pass composioWebhook({ router }).'),
+          );
+        }
+        let answer: RouteAnswer;
+        try {
+          const { handOver } = request;
+          answer = await acceptance.within(() => handOver(acceptance.delivery, body));
+        } catch (error) {
+          return { type: 'route-failed', error, response: await acceptance.fail(error) };
+        }
+        if (answer === 'unanswered') {
+          return { type: 'respond', response: await acceptance.complete() };
+        }
+        await acceptance.settle(answer === 'closed' ? undefined : answer, routeLabel);
+        return HANDED_OVER;
+      },
+    };
+  }
+
+  async function handle(request: ExchangeRequest): Promise<ExchangeResult> {
+    const opened = open(request);
+    if (opened.decided) return opened.decided;
     let body: WebhookBody;
     try {
       body = await request.body(limits);
     } catch (error) {
-      const refused = asWebhookError(error);
-      const response = receiver.reject(refused, trace);
-      return refuse(refused, CLOSE_AFTER.has(refused.code) ? closing(response) : response);
+      // The readers core gives adapters reject with a `WebhookError`; anything else is a bug (500).
+      return opened.bodyFailed(asWebhookError(error));
     }
-    const acceptance = await receiver.accept({ body, headers: request.headers }, trace);
-    if (!acceptance.accepted) {
-      // A verified duplicate is answered 200 and is not a refusal.
-      if (!acceptance.error) return { type: 'respond', response: acceptance.response };
-      return refuse(acceptance.error, acceptance.response);
-    }
-    if (!verifyOnly) {
-      return { type: 'respond', response: await receiver.run(acceptance, request.waitUntil) };
-    }
-    if (!request.handOver) {
-      throw new WebhookConfigError(
-        prefix('This adapter cannot run without a router: pass composioWebhook({ router }).'),
-      );
-    }
-    let answer: RouteAnswer;
-    try {
-      const { handOver } = request;
-      answer = await acceptance.within(() => handOver(acceptance.delivery, body));
-    } catch (error) {
-      return { type: 'route-failed', error, response: await acceptance.fail(error) };
-    }
-    if (answer === 'unanswered') {
-      return { type: 'respond', response: await acceptance.complete() };
-    }
-    await acceptance.settle(answer === 'closed' ? undefined : answer, routeLabel);
-    return HANDED_OVER;
+    return opened.withBody(body);
   }
 
-  return { handle, verifyOnly, path, receiver };
+  return { handle, open, verifyOnly, path, receiver };
 }
 
 /**

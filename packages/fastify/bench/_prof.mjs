@@ -1,0 +1,17 @@
+import { fork } from 'node:child_process';
+import * as testing from '@composio-webhooks/core/testing';
+import autocannon from 'autocannon';
+import { signedPool } from '../../../scripts/bench/adapter-bench.mjs';
+import { pin } from '../../../scripts/bench/pin.mjs';
+const [server, path, dir, major = '5'] = process.argv.slice(2);
+const child = fork(server, [major], { env: { ...process.env, BENCH_SECRET: 'bench-secret-for-composio-webhooks' }, execArgv: dir !== '-' ? ['--cpu-prof', '--cpu-prof-interval', '50', `--cpu-prof-dir=${dir}`, '--import', 'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))'] : [], stdio: ['ignore','inherit','inherit','ipc'] });
+const port = await new Promise(r => child.once('message', m => r(m.port)));
+pin(child.pid, 1); pin(process.pid, 0);
+const pool = await signedPool(2000, testing);
+let cursor = 0;
+const go = (d) => new Promise((res, rej) => autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: 10, duration: d, requests: [{ method: 'POST', setupRequest(req) { const x = pool[cursor++ % pool.length]; return { ...req, headers: x.headers, body: x.body }; } }] }, (e, r) => e ? rej(e) : res(r)));
+await go(1);
+const cpu = () => new Promise(r => { child.once('message', m => r(m)); child.send({ type: 'counts' }); });
+const b = await cpu(); const r = await go(Number(process.env.D ?? 5)); const a = await cpu();
+console.log(path, Math.round(r.requests.average), 'req/s', ((a.cpuMicros - b.cpuMicros) / r['2xx']).toFixed(1), 'us/req', 'non2xx', r.non2xx);
+child.kill('SIGTERM');

@@ -7,6 +7,7 @@
  * then writes the `ExchangeResult` the framework's way. Every decision is the exchange's.
  */
 export { payloadTooLarge } from './body-errors.js';
+export { setDeadline } from './deadlines.js';
 export { message, WEBHOOK_ERROR_STATUS } from './errors.js';
 export {
   type AdapterDescription,

@@ -21,9 +21,11 @@ import {
   type BodyLimits,
   createExchange,
   type ExchangeResult,
+  type OpenExchange,
+  setDeadline,
   type WebhookExchange,
 } from '@composio-webhooks/core/adapter';
-import { observeNodeResponse, readRawBody } from '@composio-webhooks/core/node';
+import { checkCharset, observeNodeResponse, readRawBody } from '@composio-webhooks/core/node';
 import type {
   FastifyInstance,
   FastifyPluginAsync,
@@ -95,33 +97,110 @@ async function plugin(fastify: FastifyInstance, options: ComposioWebhookOptions)
   const prefix = (options as { prefix?: unknown }).prefix;
   await fastify.register(
     async function composioWebhookRoute(scope) {
-      // This context's only parser: the stream, unread, whatever the content type.
-      scope.removeAllContentTypeParsers();
-      const passThrough = (
-        _request: unknown,
-        payload: unknown,
-        done: (e: null, b: unknown) => void,
-      ) => done(null, payload);
-      // application/json by name as well: Fastify caches the parser of a named type, while the
-      // catch-all re-parses the content-type header on every request.
-      scope.addContentTypeParser('application/json', passThrough);
-      scope.addContentTypeParser('*', passThrough);
-      scope.route({
-        method: ROUTE_METHODS,
-        url,
-        bodyLimit: exchange.receiver.maxBodyBytes,
-        async handler(request, reply) {
-          const result = await exchange.handle({
-            method: request.method,
-            headers: request.headers,
-            ...(perRequest && { logger: requestLogger(request) }),
-            body: (limits) => readBody(request.body ?? request.raw, request, limits),
-          });
-          return write(result, reply);
-        },
-      });
+      routerRoute(scope, exchange, url, perRequest);
     },
     typeof prefix === 'string' ? { prefix } : {},
+  );
+}
+
+/** Per request: the exchange opened from the headers, and the body deadline. */
+const OPENED = Symbol('composio-webhooks.opened');
+const DEADLINE = Symbol('composio-webhooks.deadline');
+type RouteRequest = FastifyRequest & {
+  [OPENED]: OpenExchange | null;
+  [DEADLINE]: ReturnType<typeof setTimeout> | null;
+};
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Router mode: the route in its own context, whose only content-type parser is Fastify's buffer
+ * parser for every content type (so the app's JSON parser, `@fastify/formbody` or another
+ * plugin's parser never sees or changes what is verified, and Fastify's proto-poisoning check
+ * never refuses a signed delivery: core parses it safely). The exchange opens in `onRequest`,
+ * so what the headers decide is answered before a body byte is read; Fastify reads the body
+ * within `bodyLimit` = `maxBodyBytes`, a deadline of `bodyTimeoutMs` runs from `onRequest`, and
+ * a body Fastify cannot read is answered from core's table (413, 408, 400), not Fastify's.
+ */
+function routerRoute(
+  scope: FastifyInstance,
+  exchange: WebhookExchange,
+  url: string,
+  perRequest: boolean,
+): void {
+  scope.decorateRequest(OPENED, null);
+  scope.decorateRequest(DEADLINE, null);
+  scope.removeAllContentTypeParsers();
+  const received = (request: FastifyRequest, body: Buffer, done: (e: null, b: Buffer) => void) => {
+    const deadline = (request as RouteRequest)[DEADLINE];
+    if (deadline !== null) clearTimeout(deadline);
+    done(null, body);
+  };
+  // application/json by name as well: Fastify caches the parser of a named type, while the
+  // catch-all re-parses the content-type header on every request.
+  scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, received);
+  scope.addContentTypeParser('*', { parseAs: 'buffer' }, received);
+  scope.route({
+    method: ROUTE_METHODS,
+    url,
+    bodyLimit: exchange.receiver.maxBodyBytes,
+    onRequest(request, reply, done) {
+      const opened = exchange.open({
+        method: request.method,
+        headers: request.headers,
+        ...(perRequest && { logger: requestLogger(request) }),
+      });
+      if (opened.decided) {
+        opened.decided.then((result) => void write(result, reply), done);
+        return;
+      }
+      try {
+        checkCharset(request.headers['content-type'], PACKAGE_NAME);
+      } catch (error) {
+        opened.bodyFailed(error).then((result) => void write(result, reply), done);
+        return;
+      }
+      const state = request as RouteRequest;
+      state[OPENED] = opened;
+      state[DEADLINE] = setDeadline(() => {
+        state[DEADLINE] = null;
+        // Fastify is still reading: answer 408 and close the connection, which ends its wait.
+        opened.bodyFailed(undefined, 'timeout').then(
+          (result) => void write(result, reply),
+          (error: unknown) => void reply.send(error),
+        );
+      }, opened.limits.timeoutMs);
+      done();
+    },
+    handler(request, reply) {
+      const opened = (request as RouteRequest)[OPENED] as OpenExchange;
+      // A body that completed just as the deadline answered 408.
+      if (reply.sent) return reply;
+      const body = request.body;
+      return opened
+        .withBody(body instanceof Uint8Array ? body : EMPTY)
+        .then((result) => write(result, reply));
+    },
+    errorHandler(error, request, reply) {
+      const state = request as RouteRequest;
+      const opened = state[OPENED];
+      const code = (error as { code?: unknown }).code;
+      // Only Fastify's body errors (too large, wrong content-length, a client that went away)
+      // are ours to answer; anything else (an onRefusal that throws) goes to the app's handler.
+      if (opened === null || request.body !== undefined || !isBodyError(code)) throw error;
+      if (state[DEADLINE] !== null) clearTimeout(state[DEADLINE]);
+      state[DEADLINE] = null;
+      return opened
+        .bodyFailed(error, code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'too-large' : undefined)
+        .then((result) => write(result, reply));
+    },
+  });
+}
+
+/** The errors Fastify's body reader fails with (its own codes, and a socket's). */
+function isBodyError(code: unknown): boolean {
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('FST_ERR_CTP_') || code === 'ECONNRESET' || code === 'ECONNABORTED')
   );
 }
 

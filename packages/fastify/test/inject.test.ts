@@ -108,6 +108,54 @@ describe.each(FASTIFY_MAJORS)('$name: fastify.inject()', ({ fastify, formbody })
     await app.close();
   });
 
+  it("router mode: an onRefusal that throws hands each refusal to the app's error handler", async () => {
+    const app = fastify();
+    const handed: Array<[string, unknown]> = [];
+    app.setErrorHandler((error, _request, reply) => {
+      handed.push([(error as { code?: string }).code ?? 'none', error instanceof Error]);
+      return reply.code(418).send({ handed: true });
+    });
+    await app.register(composioWebhooks, {
+      secret: SECRET,
+      router: createWebhookRouter().onAny(() => undefined),
+      logger: false,
+      maxBodyBytes: 1024,
+      onRefusal: (refusal) => {
+        throw refusal.error;
+      },
+    });
+    const signed = await sign(buildTriggerMessage());
+    // From the headers (onRequest), from Fastify's body reader (over bodyLimit), from verification.
+    const unsigned = await app.inject({ method: 'POST', url: PATH, payload: signed.body });
+    const large = await sign(buildTriggerMessage({ data: { blob: 'x'.repeat(2048) } }));
+    const tooLarge = await inject(app, large);
+    const forged = await inject(app, signed, { payload: `${signed.body} ` });
+    expect([unsigned.statusCode, tooLarge.statusCode, forged.statusCode]).toEqual([418, 418, 418]);
+    expect(handed).toEqual([
+      ['MISSING_HEADERS', true],
+      ['PAYLOAD_TOO_LARGE', true],
+      ['INVALID_SIGNATURE', true],
+    ]);
+    await app.close();
+  });
+
+  it('router mode: a charset other than UTF-8 is 400 before the body is verified', async () => {
+    const app = fastify();
+    let ran = false;
+    const router = createWebhookRouter().onAny(() => {
+      ran = true;
+    });
+    await app.register(composioWebhooks, { secret: SECRET, router, logger: false });
+    const signed = await sign(buildTriggerMessage());
+    const answer = await inject(app, signed, {
+      headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+    });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json()).toMatchObject({ error: { code: 'INVALID_PAYLOAD' } });
+    expect(ran).toBe(false);
+    await app.close();
+  });
+
   it("verify-only: a body over the route's own bodyLimit is refused 413 before verification", async () => {
     const app = fastify();
     await app.register(composioWebhooks, { secret: SECRET, logger: false });

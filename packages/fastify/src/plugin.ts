@@ -1,14 +1,11 @@
 /**
  * `composioWebhooks`: the Fastify 4 and 5 plugin over core's exchange. It says where Fastify
- * keeps the body stream, how to hand a delivery to the user's route (verify-only mode) and
- * writes answers the Fastify way; every decision (statuses, dedupe, settling) is core's.
+ * keeps the body, how to hand a delivery to the user's route (verify-only mode) and writes
+ * answers the Fastify way; every decision (statuses, dedupe, settling) is core's.
  *
- * Router mode registers one route in an encapsulated child context whose only content-type
- * parser hands the request stream through untouched, so the app's JSON parser,
- * `@fastify/formbody` or any other plugin's parser never sees (or changes) what is verified,
- * Fastify's proto-poisoning check never refuses a signed delivery (core parses it safely), and
- * core reads the body itself: header-first refusals, `maxBodyBytes` (413) while streaming and
- * `bodyTimeoutMs` (408).
+ * Router mode (`routerRoute`): core's exchange opens from the headers in the route's `onRequest`
+ * hook and gets the body from Fastify's buffer parser. Verify-only mode: a `preParsing` hook
+ * reads the stream itself (the app's parser then sees the same bytes).
  */
 import { Readable } from 'node:stream';
 import {

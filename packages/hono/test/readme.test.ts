@@ -28,10 +28,8 @@ async function load(index: number): Promise<Hono> {
 afterAll(() => readme.remove());
 
 describe('README', () => {
-  const saved = process.env.COMPOSIO_WEBHOOK_SECRET;
   afterEach(() => {
-    if (saved === undefined) delete process.env.COMPOSIO_WEBHOOK_SECRET;
-    else process.env.COMPOSIO_WEBHOOK_SECRET = saved;
+    vi.unstubAllEnvs();
     vi.restoreAllMocks();
   });
 
@@ -50,7 +48,7 @@ describe('README', () => {
   }, 90_000);
 
   it('the opening snippet verifies, routes and refuses', async () => {
-    process.env.COMPOSIO_WEBHOOK_SECRET = secret;
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', secret);
     const logged: unknown[][] = [];
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       logged.push(args);
@@ -70,7 +68,7 @@ describe('README', () => {
   });
 
   it('the verify-only snippet answers with its own JSON', async () => {
-    process.env.COMPOSIO_WEBHOOK_SECRET = secret;
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', secret);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const app = await load(1);
     const event = buildTriggerMessage();
@@ -80,7 +78,7 @@ describe('README', () => {
   });
 
   it('the Worker snippet takes the secret from the bindings and keeps ctx', async () => {
-    delete process.env.COMPOSIO_WEBHOOK_SECRET;
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', undefined);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const app = await load(2);
     const ctx = { waitUntil: vi.fn(), passThroughOnException: vi.fn(), props: {} };

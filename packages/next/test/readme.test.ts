@@ -31,10 +31,8 @@ async function load<T>(index: number): Promise<T> {
 afterAll(() => readme.remove());
 
 describe('README', () => {
-  const saved = process.env.COMPOSIO_WEBHOOK_SECRET;
   afterEach(() => {
-    if (saved === undefined) delete process.env.COMPOSIO_WEBHOOK_SECRET;
-    else process.env.COMPOSIO_WEBHOOK_SECRET = saved;
+    vi.unstubAllEnvs();
     vi.restoreAllMocks();
   });
 
@@ -53,7 +51,7 @@ describe('README', () => {
   }, 90_000);
 
   it('the App Router snippet verifies, routes and refuses', async () => {
-    process.env.COMPOSIO_WEBHOOK_SECRET = secret;
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', secret);
     const logged: unknown[][] = [];
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       logged.push(args);
@@ -73,14 +71,14 @@ describe('README', () => {
   });
 
   it('the safe Pages Router snippet exports the handler and the body-parser config', async () => {
-    process.env.COMPOSIO_WEBHOOK_SECRET = secret;
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', secret);
     const route = await load<{ default: unknown; config: unknown }>(2);
     expect(typeof route.default).toBe('function');
     expect(route.config).toEqual(composioApiRoute.config);
   });
 
   it('the verify-only snippet answers with its own Response', async () => {
-    process.env.COMPOSIO_WEBHOOK_SECRET = secret;
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', secret);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const { POST } = await load<{ POST: Handler }>(3);
     const event = buildTriggerMessage();

@@ -3,22 +3,20 @@
  * the SDK registered, deliver a signed event over real HTTP, and read back the trace the README's
  * table shows: the delivery span with exactly the attributes listed, the handler's span inside it.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { buildTriggerMessage } from '@composio-webhooks/core/testing';
+import { readmeSnippets } from '@composio-webhooks/test-runtimes';
 import type { Express } from 'express';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { listen, parentOf, post, SECRET, sign, spanNamed, spans } from './support.js';
 
 const root = new URL('..', import.meta.url);
 const readme = readFileSync(new URL('README.md', root), 'utf8');
-
-function openingSnippet(): string {
-  const match = /```ts\n([\s\S]*?)```/.exec(readme);
-  if (!match?.[1]) throw new Error('README.md has no ```ts snippet');
-  return match[1];
-}
+// Run as written, except that the test serves the app itself instead of port 3000.
+const snippets = readmeSnippets(root, {
+  edit: (snippet) => snippet.replace('app.listen(3000);', 'export default app;'),
+});
 
 /** The attribute names of the README's "Attributes of the delivery span" table. */
 function documentedAttributes(): string[] {
@@ -27,26 +25,22 @@ function documentedAttributes(): string[] {
 }
 
 describe('README', () => {
-  const saved = process.env.COMPOSIO_WEBHOOK_SECRET;
   afterEach(() => {
-    if (saved === undefined) delete process.env.COMPOSIO_WEBHOOK_SECRET;
-    else process.env.COMPOSIO_WEBHOOK_SECRET = saved;
+    vi.unstubAllEnvs();
     vi.restoreAllMocks();
   });
+  afterAll(() => snippets.remove());
 
   it('the opening snippet runs as written and produces the documented trace', async () => {
-    const snippet = openingSnippet();
-    expect(snippet).toContain('app.listen(3000);');
-    const dir = fileURLToPath(new URL('.tmp/', root));
-    mkdirSync(dir, { recursive: true });
-    const file = `${dir}readme-snippet-${process.pid}.ts`;
-    writeFileSync(file, snippet.replace('app.listen(3000);', 'export default app;'));
-    process.env.COMPOSIO_WEBHOOK_SECRET = SECRET;
+    expect(snippets.snippets[0]).toContain('app.listen(3000);');
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', SECRET);
     const logged: unknown[][] = [];
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       logged.push(args);
     });
-    const { default: app } = (await import(/* @vite-ignore */ file)) as { default: Express };
+    const { default: app } = (await import(/* @vite-ignore */ snippets.file(0))) as {
+      default: Express;
+    };
     spans.reset();
     const server = await listen(createServer(app));
     const commit = buildTriggerMessage({ slug: 'GITHUB_COMMIT_EVENT' });

@@ -31,10 +31,8 @@ async function signedRequest(payload: unknown, key = secret): Promise<Request> {
 afterAll(() => readme.remove());
 
 describe('README', () => {
-  const saved = process.env.COMPOSIO_WEBHOOK_SECRET;
   afterEach(() => {
-    if (saved === undefined) delete process.env.COMPOSIO_WEBHOOK_SECRET;
-    else process.env.COMPOSIO_WEBHOOK_SECRET = saved;
+    vi.unstubAllEnvs();
     vi.restoreAllMocks();
   });
 
@@ -51,7 +49,7 @@ describe('README', () => {
   }, 90_000);
 
   it('the opening snippet verifies, routes and refuses', async () => {
-    process.env.COMPOSIO_WEBHOOK_SECRET = secret;
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', secret);
     const logged: unknown[][] = [];
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       logged.push(args);
@@ -71,7 +69,7 @@ describe('README', () => {
   });
 
   it('the Worker snippet takes the secret from env and hands ctx over', async () => {
-    delete process.env.COMPOSIO_WEBHOOK_SECRET;
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', undefined);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const worker = (await import(/* @vite-ignore */ snippetFile(1))) as {
       default: { fetch(request: Request, env: object, ctx: object): Promise<Response> };
@@ -83,7 +81,7 @@ describe('README', () => {
   });
 
   it('the verify-only snippet answers with its own Response', async () => {
-    process.env.COMPOSIO_WEBHOOK_SECRET = secret;
+    vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', secret);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const { POST } = (await import(/* @vite-ignore */ snippetFile(2))) as { POST: Handler };
     const event = buildTriggerMessage();

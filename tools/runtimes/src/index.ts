@@ -12,6 +12,6 @@ export {
   type StartServerOptions,
   startServer,
 } from './server.js';
-export { type ReadmeSnippets, readmeSnippets } from './snippets.js';
+export { type ReadmeSnippetOptions, type ReadmeSnippets, readmeSnippets } from './snippets.js';
 export { type WebImports, webImports } from './web-imports.js';
 export { capnpString, WORKERD_COMPATIBILITY_DATE, workerdConfig } from './workerd.js';

@@ -19,11 +19,23 @@ export interface ReadmeSnippets {
   remove(): void;
 }
 
-/** `tsconfig`: the package's config the snippets compile with (default `tsconfig.json`). */
+export interface ReadmeSnippetOptions {
+  /** The package's config the snippets compile with (default `tsconfig.json`). */
+  tsconfig?: string;
+  /**
+   * What the test changes before running a snippet, e.g. `app.listen(3000)` → `export default
+   * app` so the test serves the app itself. `snippets` keeps the README's text.
+   */
+  edit?: (snippet: string, index: number) => string;
+}
+
+/** `options`: a tsconfig name, or `ReadmeSnippetOptions`. */
 export function readmeSnippets(
   packageDir: string | URL,
-  tsconfig = 'tsconfig.json',
+  options: string | ReadmeSnippetOptions = {},
 ): ReadmeSnippets {
+  const { tsconfig = 'tsconfig.json', edit } =
+    typeof options === 'string' ? { tsconfig: options } : options;
   const dir = typeof packageDir === 'string' ? packageDir : fileURLToPath(packageDir);
   const readme = readFileSync(join(dir, 'README.md'), 'utf8');
   const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] as string);
@@ -31,7 +43,7 @@ export function readmeSnippets(
   mkdirSync(scratch, { recursive: true });
   const file = (index: number) => join(scratch, `snippet-${index}.ts`);
   snippets.forEach((snippet, index) => {
-    writeFileSync(file(index), snippet);
+    writeFileSync(file(index), edit ? edit(snippet, index) : snippet);
   });
   return {
     snippets,

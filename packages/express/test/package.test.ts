@@ -6,46 +6,17 @@
  * (`pnpm --filter @composio-webhooks/express build`).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageScratch } from '@composio-webhooks/test-runtimes';
+import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const distDir = join(packageDir, 'dist');
+const { packageDir, workDir, write, node } = packageScratch(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
-// Inside the package folder, so `@composio-webhooks/express` resolves to this package by name.
-const workDir = join(packageDir, '.tmp', `package-test-${process.pid}`);
 const tsc = join(packageDir, 'node_modules', '.bin', 'tsc');
 const rootTsc = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsc');
-
-function write(name: string, text: string): string {
-  const file = join(workDir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-async function node(file: string): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, [file], { cwd: packageDir, timeout: 30_000 });
-  return JSON.parse(stdout.trim().split('\n').pop() as string);
-}
-
-beforeAll(() => {
-  for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) {
-    if (!existsSync(join(distDir, file))) {
-      throw new Error(
-        `${join(distDir, file)} is missing: run \`pnpm --filter @composio-webhooks/express build\` before the packaging tests.`,
-      );
-    }
-  }
-  mkdirSync(workDir, { recursive: true });
-});
-
-afterAll(() => {
-  rmSync(workDir, { recursive: true, force: true });
-});
 
 describe('package.json', () => {
   it('is an ESM package with CJS, types for both formats, and Express 4 and 5 as peers', () => {

@@ -5,33 +5,16 @@
  * (`pnpm --filter @composio-webhooks/koa build`, which needs core built).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageScratch } from '@composio-webhooks/test-runtimes';
+import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const { packageDir, workDir, write, node } = packageScratch(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
-// Inside the package folder, so `@composio-webhooks/koa` resolves to this package by its name.
-const workDir = join(packageDir, '.tmp', `package-test-${process.pid}`);
-
-beforeAll(() => {
-  for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) {
-    if (!existsSync(join(packageDir, 'dist', file))) {
-      throw new Error(
-        `dist/${file} is missing: run \`pnpm --filter @composio-webhooks/koa build\` before the packaging tests.`,
-      );
-    }
-  }
-  mkdirSync(workDir, { recursive: true });
-});
-
-afterAll(() => {
-  if (!process.env.KEEP_PACKAGE_TEST) rmSync(workDir, { recursive: true, force: true });
-});
 
 describe('package.json', () => {
   it('is an ESM package without side effects, Koa 2 and 3 as peers', () => {
@@ -119,11 +102,7 @@ const Koa2 = require('koa2');
     '%s serves deliveries on Koa 2 and Koa 3',
     async (_name, file, load) => {
       const body = file.endsWith('.cjs') ? `${script(load)}})();` : script(load);
-      const path = join(workDir, file);
-      writeFileSync(path, body);
-      const { stdout } = await run(process.execPath, [path], { cwd: packageDir, timeout: 30_000 });
-      const results = JSON.parse(stdout.trim().split('\n').pop() as string);
-      expect(results).toEqual({ koa2: expected, koa3: expected });
+      expect(await node(write(file, body))).toEqual({ koa2: expected, koa3: expected });
     },
     30_000,
   );

@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Throws when `dist/index.js`, `index.cjs` or `index.d.ts` of the package at `packageDir` is missing. */
+/** Throws when `dist/index.js`, `index.cjs`, `index.d.ts` or `index.d.cts` of the package at `packageDir` is missing. */
 export function requireBuilt(packageDir: string | URL): void {
   const dir = typeof packageDir === 'string' ? packageDir : fileURLToPath(packageDir);
   const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string };
-  for (const file of ['index.js', 'index.cjs', 'index.d.ts']) {
+  for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) {
     const path = join(dir, 'dist', file);
     if (!existsSync(path)) {
       throw new Error(

@@ -1,22 +1,10 @@
-/**
- * The built package, as users get it: `import` from ESM and `require` from CommonJS by its real
- * name, serving a signed delivery on Express 5 and 4 over a real port, and its type declarations
- * (including the `req.composio` augmentation) under NodeNext and bundler resolution with
- * @types/express 5 and 4. Runs against `dist/`: build first
- * (`pnpm --filter @composio-webhooks/express build`).
- */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { packageScratch } from '@composio-webhooks/test-runtimes';
 import { describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
-const { packageDir, workDir, write, node } = packageScratch(new URL('..', import.meta.url));
+const { packageDir, write, node, typecheck } = packageScratch(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
-const tsc = join(packageDir, 'node_modules', '.bin', 'tsc');
-const rootTsc = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsc');
 
 describe('package.json', () => {
   it('is an ESM package with CJS, types for both formats, and Express 4 and 5 as peers', () => {
@@ -137,37 +125,8 @@ describe.each([
   ] as const)(
     'type-check a consumer with %s',
     async (_types, paths) => {
-      const dir = join(workDir, `${file.replace('.', '-')}-${Object.keys(paths).length}`);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, file), consumer);
-      writeFileSync(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: {
-            ...resolution,
-            target: 'ES2022',
-            strict: true,
-            noEmit: true,
-            esModuleInterop: true,
-            // Library internals are not ours to check; a lost or `any` declaration fails the
-            // consumer's expect-error lines instead.
-            skipLibCheck: true,
-            types: ['node'],
-            typeRoots: [join(packageDir, '..', '..', 'node_modules', '@types')],
-            paths,
-          },
-          files: [file],
-        }),
-      );
-      const compiler = existsSync(tsc) ? tsc : rootTsc;
-      const result = await run(compiler, ['-p', join(dir, 'tsconfig.json')], {
-        cwd: packageDir,
-        timeout: 60_000,
-      }).then(
-        () => '',
-        (error: { stdout?: string }) => error.stdout ?? String(error),
-      );
-      expect(result).toBe('');
+      const name = `${file.replace('.', '-')}-${Object.keys(paths).length}`;
+      expect(await typecheck(name, file, consumer, { ...resolution, paths })).toBe('');
     },
     60_000,
   );

@@ -1,10 +1,3 @@
-/**
- * The example app over real HTTP: each event type reaches its handler, forgeries are refused,
- * retries are not processed twice, the verify-only route gets the delivery, the rest of the app
- * keeps Fastify's JSON parser, and the server entry point starts from the environment.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   buildConnectionExpired,
   buildTriggerDisabled,
@@ -12,8 +5,9 @@ import {
   buildUnknownEvent,
   signWebhook,
 } from '@composio-webhooks/core/testing';
+import { describeExampleServer } from '@composio-webhooks/test-runtimes';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type HandledRecord } from '../src/app.js';
 
 const secret = 'example-fastify-secret';
@@ -99,58 +93,5 @@ describe('example-fastify app', () => {
     expect(await echo.json()).toEqual({ parsed: { a: 1 } });
   });
 
-  describe('src/server.ts', () => {
-    let child: ChildProcess | undefined;
-    afterEach(() => {
-      child?.kill();
-    });
-    const cwd = fileURLToPath(new URL('..', import.meta.url));
-
-    it('starts on PORT with the secret from COMPOSIO_WEBHOOK_SECRET', async () => {
-      const port = 20000 + Math.floor(Math.random() * 20000);
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-        cwd,
-        env: { ...process.env, PORT: String(port), COMPOSIO_WEBHOOK_SECRET: secret },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      await new Promise<void>((resolve, reject) => {
-        child?.stdout?.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('Receiving Composio webhooks')) resolve();
-        });
-        child?.stderr?.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-        });
-        child?.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-      });
-      expect(output).toContain(`http://localhost:${port}/webhooks/composio`);
-      const event = buildTriggerMessage();
-      const { body, headers } = await signWebhook({ payload: event, secret });
-      const res = await fetch(`http://127.0.0.1:${port}/webhooks/composio`, {
-        method: 'POST',
-        headers,
-        body,
-      });
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ ok: true, id: event.id });
-    }, 20_000);
-
-    it('exits with a clear message when COMPOSIO_WEBHOOK_SECRET is not set', async () => {
-      const env = { ...process.env };
-      delete env.COMPOSIO_WEBHOOK_SECRET;
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-        cwd,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      const code = await new Promise<number | null>((resolve) => child?.once('exit', resolve));
-      expect(code).toBe(1);
-      expect(stderr).toContain('COMPOSIO_WEBHOOK_SECRET');
-    }, 20_000);
-  });
+  describeExampleServer(new URL('..', import.meta.url), { secret });
 });

@@ -1,11 +1,3 @@
-/**
- * The example app over real HTTP on both platforms: each event type reaches its decorated
- * handler, forgeries are refused, retries are not processed twice, a 200 KB payload gets
- * through, a missing secret fails at start-up, and the server entry point starts from the
- * environment.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   buildConnectionExpired,
   buildTriggerDisabled,
@@ -13,6 +5,7 @@ import {
   buildUnknownEvent,
   signWebhook,
 } from '@composio-webhooks/core/testing';
+import { describeExampleServer } from '@composio-webhooks/test-runtimes';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -137,45 +130,7 @@ describe('configuration', () => {
   });
 });
 
-describe('src/server.ts', () => {
-  let child: ChildProcess | undefined;
-  afterEach(() => {
-    child?.kill();
-    child = undefined;
-  });
-
-  it('starts on PORT with the secret from the environment', async () => {
-    const exampleDir = fileURLToPath(new URL('..', import.meta.url));
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: exampleDir,
-      env: { ...process.env, COMPOSIO_WEBHOOK_SECRET: secret, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    const started = Date.now();
-    while (!output.includes('Receiving Composio webhooks on')) {
-      if (Date.now() - started > 20_000 || child.exitCode !== null) {
-        throw new Error(`server did not start:\n${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const event = buildTriggerMessage();
-    const { body, headers } = await signWebhook({ payload: event, secret });
-    const response = await fetch(`http://127.0.0.1:${port}/webhooks/composio`, {
-      method: 'POST',
-      headers,
-      body,
-    });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, id: event.id });
-    expect(output).toContain('Receiving Composio webhooks on http://localhost:');
-    expect(output).toContain('commit by octocat: Fix the flaky test');
-  });
+describeExampleServer(new URL('..', import.meta.url), {
+  secret,
+  output: ['commit by octocat: Fix the flaky test'],
 });

@@ -4,6 +4,7 @@ export {
   type RuntimeConformance,
   runtimeMatches,
 } from './conformance.js';
+export { describeExampleServer, type ExampleServerOptions } from './example-server.js';
 export { type PackageScratch, packageScratch } from './package-scratch.js';
 export { freePort } from './ports.js';
 export { availableRuntimes, RUNTIMES, type RuntimeName, runtimeBinary } from './runtimes.js';

@@ -386,6 +386,21 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
         15_000,
       );
 
+      t.it('400 for a charset other than UTF-8; UTF-8 declared is fine', async () => {
+        const latin1 = await signWebhook({ payload: trigger(), secret });
+        const refused = await post(latin1.body, {
+          ...latin1.headers,
+          'content-type': 'application/json; charset=iso-8859-1',
+        });
+        expectStatus(refused, 400, 'INVALID_PAYLOAD');
+        const utf8 = await signWebhook({ payload: trigger(), secret });
+        const sent = await post(utf8.body, {
+          ...utf8.headers,
+          'content-type': 'application/json; charset=UTF-8',
+        });
+        check(sent.status === 200, `UTF-8 declared: status ${sent.status}`);
+      });
+
       t.it('415 for a compressed body (Content-Encoding: gzip)', async () => {
         const signed = await signWebhook({ payload: trigger(), secret });
         const sent = await post(signed.body, { ...signed.headers, 'content-encoding': 'gzip' });

@@ -123,7 +123,7 @@ export interface OpenExchange {
   withBody(body: WebhookBody): Promise<ExchangeResult>;
   /**
    * The framework could not read the body. `reason` says why when the adapter knows; a
-   * `WebhookError` (e.g. from `checkCharset`) is answered as it is.
+   * `WebhookError` is answered as it is.
    */
   bodyFailed(error: unknown, reason?: BodyFailure): Promise<ExchangeResult>;
 }
@@ -234,14 +234,15 @@ export function createExchange(
     return { type: 'respond', response };
   }
 
-  const decided = (result: ExchangeResult): OpenExchange => ({
-    decided: Promise.resolve(result),
+  /** A request the method or headers answered: whatever comes next gets the same answer. */
+  const decided = (result: Promise<ExchangeResult>): OpenExchange => ({
+    decided: result,
     limits,
-    withBody: () => Promise.resolve(result),
-    bodyFailed: () => Promise.resolve(result),
+    withBody: () => result,
+    bodyFailed: () => result,
   });
-  const PASSED = decided(PASS);
-  const NOT_ALLOWED = decided(notAllowed);
+  const PASSED = decided(Promise.resolve(PASS));
+  const NOT_ALLOWED = decided(Promise.resolve(notAllowed));
 
   function open(request: ExchangeHead): OpenExchange {
     // Composio only POSTs. In a middleware chain other methods belong to the app (a GET health
@@ -254,10 +255,7 @@ export function createExchange(
     // connection is closed rather than drained.
     const trace = receiver.begin(request.headers, request.logger);
     const early = receiver.precheck(request.headers, trace);
-    if (early) {
-      const result = refuse(early, closing(receiver.reject(early, trace)));
-      return { decided: result, limits, withBody: () => result, bodyFailed: () => result };
-    }
+    if (early) return decided(refuse(early, closing(receiver.reject(early, trace))));
     return {
       decided: undefined,
       limits,

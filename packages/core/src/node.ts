@@ -26,8 +26,7 @@ export interface RawBodySource {
   rawBody?: unknown;
   /** The request stream. */
   stream: Readable;
-  /** The request's `content-type` and `content-length` headers. */
-  contentType?: string | undefined;
+  /** The request's `content-length` header. */
   contentLength?: string | undefined;
   /** `maxBodyBytes` and `bodyTimeoutMs`, as the exchange passes them. */
   limits: BodyLimits;
@@ -46,25 +45,9 @@ export function streamConsumed(stream: Readable & { _body?: unknown }): boolean 
   return stream.readableDidRead === true || stream.readableEnded === true || stream._body === true;
 }
 
-const UTF8 = /^utf-?8$/i;
-
-/** Composio sends UTF-8 JSON; another declared charset cannot be verified-then-parsed safely. */
-export function checkCharset(contentType: string | undefined, packageName: string): void {
-  // No parameters (`application/json`, the common case): no charset to check.
-  if (!contentType?.includes(';')) return;
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
-  if (match && !UTF8.test(match[1] as string)) {
-    throw new WebhookError(
-      'INVALID_PAYLOAD',
-      `[${packageName}] Unsupported charset "${match[1]}": Composio webhooks are UTF-8 JSON.`,
-    );
-  }
-}
-
 export async function readRawBody(source: RawBodySource): Promise<WebhookBody> {
   const { parsedBody, rawBody, stream, packageName } = source;
   const limit = source.limits.maxBytes;
-  checkCharset(source.contentType, packageName);
   let body: WebhookBody | undefined;
   if (isBytes(parsedBody)) body = parsedBody;
   else if (isBytes(rawBody) || typeof rawBody === 'string') body = rawBody;
@@ -158,13 +141,11 @@ export function readNodeRequest(
   limits: BodyLimits,
   adapter: { packageName: string; howToFix: string },
 ): Promise<WebhookBody> {
-  const contentType = req.headers['content-type'];
   const contentLength = req.headers['content-length'];
   return readRawBody({
     parsedBody: req.body,
     rawBody: req.rawBody,
     stream: req,
-    contentType: Array.isArray(contentType) ? contentType[0] : contentType,
     contentLength: Array.isArray(contentLength) ? contentLength[0] : contentLength,
     limits,
     ...adapter,

@@ -135,7 +135,8 @@ export interface WebhookReceiver {
   run(acceptance: Accepted, waitUntil?: WaitUntil): Promise<ReceiverResponse>;
   /**
    * What can be refused from the headers alone, before any body byte is read: missing
-   * signature headers, a malformed or stale timestamp, no `v1,` signature, a compressed body.
+   * signature headers, a malformed or stale timestamp, no `v1,` signature, a compressed body, a
+   * charset other than UTF-8.
    */
   precheck(headers: WebhookHeaders, trace?: RequestTrace): WebhookError | undefined;
   /** `bodyTimeoutMs`, for adapters reading the body. */
@@ -419,6 +420,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       try {
         checkEncoding(headers ?? {});
         const checked = verifier.checkHeaders(headers ?? {});
+        checkCharset(headers ?? {});
         if (trace) trace.checked = checked;
         return undefined;
       } catch (error) {
@@ -476,6 +478,25 @@ function checkEncoding(headers: WebhookHeaders): void {
         );
       }
     }
+  }
+}
+
+const UTF8 = /^utf-?8$/i;
+
+/**
+ * Composio sends UTF-8 JSON; a body declared in another charset cannot be verified and then
+ * parsed safely, so it is refused (400) from the header, on every adapter, before it is read.
+ */
+function checkCharset(headers: WebhookHeaders): void {
+  const contentType = headerValues(headers, 'content-type')[0];
+  // No parameters (`application/json`, the common case): no charset to check.
+  if (!contentType?.includes(';')) return;
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+  if (match && !UTF8.test(match[1] as string)) {
+    throw new WebhookError(
+      'INVALID_PAYLOAD',
+      message(`Unsupported charset "${match[1]}": Composio webhooks are UTF-8 JSON.`),
+    );
   }
 }
 

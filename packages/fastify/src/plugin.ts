@@ -22,7 +22,7 @@ import {
   setDeadline,
   type WebhookExchange,
 } from '@composio-webhooks/core/adapter';
-import { checkCharset, observeNodeResponse, readRawBody } from '@composio-webhooks/core/node';
+import { observeNodeResponse, readRawBody } from '@composio-webhooks/core/node';
 import type {
   FastifyInstance,
   FastifyPluginAsync,
@@ -150,12 +150,6 @@ function routerRoute(
         opened.decided.then((result) => void write(result, reply), done);
         return;
       }
-      try {
-        checkCharset(request.headers['content-type'], PACKAGE_NAME);
-      } catch (error) {
-        opened.bodyFailed(error).then((result) => void write(result, reply), done);
-        return;
-      }
       const state = request as RouteRequest;
       state[OPENED] = opened;
       state[DEADLINE] = setDeadline(() => {
@@ -234,7 +228,6 @@ function verifyOnlyHook(exchange: WebhookExchange, perRequest: boolean): prePars
 function readBody(stream: unknown, request: FastifyRequest, limits: BodyLimits) {
   return readRawBody({
     stream: stream as Readable,
-    contentType: request.headers['content-type'],
     contentLength: request.headers['content-length'],
     limits,
     howToFix: HOW_TO_FIX,

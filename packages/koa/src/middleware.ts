@@ -59,7 +59,6 @@ export function composioWebhook(options?: ComposioWebhookOptions): Middleware {
           parsedBody: request.body,
           rawBody: request.rawBody ?? unparsed(request.body),
           stream: ctx.req,
-          contentType: ctx.get('content-type') || undefined,
           contentLength: ctx.get('content-length') || undefined,
           limits,
           howToFix: HOW_TO_FIX,

@@ -58,7 +58,6 @@ export function exchangeRequest(request: ComposioHttpRequest): ExchangeRequest {
         parsedBody: request.body,
         rawBody: request.rawBody,
         stream: node,
-        contentType: headerOf(headers, 'content-type'),
         contentLength: headerOf(headers, 'content-length'),
         limits,
         howToFix: RAW_BODY_HOW_TO_FIX,

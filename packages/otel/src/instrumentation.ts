@@ -100,28 +100,33 @@ function carriesContext(headers: WebhookHeaders): boolean {
 const CARDINALITY_LIMIT = 2000;
 const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
 
-/** Counts by attribute set, reported as an observable counter. */
+/**
+ * Counts by attribute set, reported as an observable counter. `add` returns the set's one
+ * attributes object, for a histogram recorded with the same attributes.
+ */
 class Tally {
   readonly #cells = new Map<string, { attributes: Attributes; value: number }>();
-  add(key: string, attributes: () => Attributes): void {
+  add(key: string, attributes: () => Attributes): Attributes {
     let cell = this.#cells.get(key);
     if (cell === undefined) {
-      // Past the limit, like the SDK: new attribute sets are counted under `otel.metric.overflow`.
+      // Past the limit, like the SDK: new attribute sets are counted under `otel.metric.overflow`
+      // (the histogram gets the real attributes and applies the SDK's own limit).
       if (this.#cells.size >= CARDINALITY_LIMIT) {
         this.add('\u0000overflow', () => OVERFLOW);
-        return;
+        return attributes();
       }
-      cell = { attributes: attributes(), value: 0 };
+      cell = { attributes: Object.freeze(attributes()), value: 0 };
       this.#cells.set(key, cell);
     }
     cell.value += 1;
+    return cell.attributes;
   }
   observe(result: ObservableResult): void {
     for (const cell of this.#cells.values()) result.observe(cell.value, cell.attributes);
   }
 }
 
-/** One attributes object per key, for the histograms. */
+/** One attributes object per key, for the lag histogram. */
 class AttributeSets {
   readonly #sets = new Map<string, Attributes>();
   get(key: string, attributes: () => Attributes): Attributes {
@@ -142,8 +147,6 @@ interface Instruments {
   lateSettlements: Tally;
   duration: Histogram;
   lag: Histogram;
-  /** By outcome, status, event type and error code: `deliveries` and `duration`. */
-  answered: AttributeSets;
   /** By event type: `lag`. */
   byType: AttributeSets;
 }
@@ -200,7 +203,6 @@ function instrumentsFor(provider: MeterProvider): Instruments {
       'Handlers that settled after their delivery was answered 503 (timed out).',
       '{delivery}',
     ),
-    answered: new AttributeSets(),
     byType: new AttributeSets(),
   };
   instrumentsOf.set(provider, instruments);
@@ -289,11 +291,9 @@ export function otelInstrumentation(
           const { status, code } = outcome;
           end(span, outcome);
           const key = `${name}\u0000${status}\u0000${type}\u0000${code}`;
-          metered.deliveries.add(key, () => answeredAttributes(outcome, type));
-          metered.duration.record(
-            outcome.durationMs / 1000,
-            metered.answered.get(key, () => answeredAttributes(outcome, type)),
-          );
+          // `deliveries` and `duration` share their attributes (one lookup, one object).
+          const attributes = metered.deliveries.add(key, () => answeredAttributes(outcome, type));
+          metered.duration.record(outcome.durationMs / 1000, attributes);
           if (name === 'duplicate' || name === 'in-flight') {
             metered.duplicates.add(`${name}\u0000${type}`, outcomeAndType(name, type));
           } else if (name === 'rejected') {

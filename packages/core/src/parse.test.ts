@@ -10,6 +10,7 @@ import {
   isUnknownEvent,
 } from './events.js';
 import { normalizePayload, parsePayload } from './parse.js';
+import { createWebhookRouter } from './router.js';
 import { signWebhook } from './sign.js';
 import {
   buildConnectionExpired,
@@ -210,6 +211,20 @@ describe('V1 normalization', () => {
     });
     expect(parsed.raw).toBe(raw);
     expect(raw).toEqual(loadPayload('v1-trigger.json'));
+  });
+
+  it('a lower-case trigger_name is upper-cased like a V2 type; raw keeps it as sent', async () => {
+    // The V1 example of Composio's newest spec sends the slug in lower case.
+    const raw = { ...loadPayload('v1-trigger.json'), trigger_name: 'github_commit_event' };
+    const parsed = normalizePayload(raw, context);
+    expect(parsed.event).toMatchObject({ metadata: { trigger_slug: 'GITHUB_COMMIT_EVENT' } });
+    expect((parsed.raw as Record<string, unknown>).trigger_name).toBe('github_commit_event');
+    const seen: string[] = [];
+    const router = createWebhookRouter().onTrigger('GITHUB_COMMIT_EVENT', (event) => {
+      seen.push(event.metadata.trigger_slug);
+    });
+    await router.dispatch({ id: context.id, timestamp: context.timestamp, ...parsed });
+    expect(seen).toEqual(['GITHUB_COMMIT_EVENT']);
   });
 
   it('extra fields of the payload pass through', () => {

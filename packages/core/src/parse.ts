@@ -208,7 +208,8 @@ function fromV1(raw: Json, context: ParseContext): TriggerMessageEvent {
     timestamp: isoOf(context.timestamp),
     metadata: {
       log_id: typeof raw.log_id === 'string' ? raw.log_id : '',
-      trigger_slug: raw.trigger_name as string,
+      // Upper-cased like a V2 `type`: slugs are upper case everywhere else (`raw` keeps it as sent).
+      trigger_slug: (raw.trigger_name as string).toUpperCase(),
       trigger_id: raw.trigger_id as string,
       connected_account_id: raw.connection_id as string,
       auth_config_id: '',

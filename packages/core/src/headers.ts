@@ -1,8 +1,13 @@
 /**
  * Reads the delivery headers from a fetch `Headers` object or a Node header record (any case).
- * Repeated headers (array values, or comma-joined by a proxy) are handled deliberately:
- * signatures from every copy are combined; an id or timestamp is accepted only when every copy
- * carries the same value.
+ *
+ * A value is taken as sent (surrounding whitespace aside): a `webhook-id` is opaque, so a comma is
+ * part of it (Standard Webhooks, Composio's SDK). Repeated headers are handled deliberately:
+ * - copies kept apart (array values: Node's `req.headersDistinct`, hand-built records) and copies
+ *   joined the way Node's `req.headers` and fetch `Headers` join them — a comma followed by a
+ *   space — must all carry the same id or timestamp; different copies are `MISSING_HEADERS`
+ *   (so an id that itself contains ", " cannot be told from two ids, and is refused);
+ * - signatures from every copy are combined.
  */
 
 export type HeaderRecord = Record<string, string | string[] | number | undefined>;
@@ -40,6 +45,12 @@ function rawHeader(headers: WebhookHeaders, name: string): string | string[] | u
   return typeof value === 'string' ? value : String(value);
 }
 
+/**
+ * What Node's `req.headers` and fetch `Headers` put between the copies of a repeated header: a
+ * comma followed by whitespace. A bare comma is part of the value.
+ */
+const JOINED_COPIES = /,[ \t]+/;
+
 /** All values of one header, or an empty list. */
 export function headerValues(headers: WebhookHeaders, name: string): string[] {
   const value = rawHeader(headers, name);
@@ -62,8 +73,7 @@ export function singleHeader(headers: WebhookHeaders, name: string): string | nu
   let found: string | undefined;
   for (const item of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) {
     if (typeof item !== 'string') continue;
-    // Fetch `Headers` joins repeated values with ", ".
-    for (const part of item.split(',')) {
+    for (const part of item.split(JOINED_COPIES)) {
       const value = part.trim();
       if (value === '') continue;
       if (found === undefined) found = value;

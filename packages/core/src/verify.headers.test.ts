@@ -227,6 +227,45 @@ describe('headers', () => {
     expect(await outcome(verifyAt(T, BODY, fetchHeaders))).toBe('MISSING_HEADERS');
   });
 
+  it.each([['a,b'], ['msg_0b6c5a0e,3f52'], [',leading'], ['trailing,'], ['msg_a,,b']])(
+    'an id with a comma (%s) is one opaque id, verified as sent',
+    async (commaId) => {
+      const signed = goodSignature(BODY, SECRET, commaId);
+      const record = headersFor(signed, { 'webhook-id': commaId });
+      await expect(verifyAt(T, BODY, record)).resolves.toMatchObject({ id: commaId });
+      const fetchHeaders = new Headers(record as Record<string, string>);
+      await expect(verifyAt(T, BODY, fetchHeaders)).resolves.toMatchObject({ id: commaId });
+      const viaGet = { get: (name: string) => fetchHeaders.get(name) };
+      await expect(verifyAt(T, BODY, viaGet)).resolves.toMatchObject({ id: commaId });
+      // Node's repeated header lines (an array) holding that id twice are two copies of it.
+      const copies = headersFor(signed, { 'webhook-id': [commaId, commaId] });
+      await expect(verifyAt(T, BODY, copies)).resolves.toMatchObject({ id: commaId });
+      // Signed over the id as sent: the parts of it are not the id.
+      for (const part of commaId.split(',').filter((p) => p !== '')) {
+        expect(await outcome(verifyAt(T, BODY, headersFor(signed, { 'webhook-id': part })))).toBe(
+          'INVALID_SIGNATURE',
+        );
+      }
+      const verifier = createWebhookVerifier({ secret: SECRET, now: at(T) });
+      await expect(verifier.verify(BODY, record)).resolves.toMatchObject({ id: commaId });
+      expect(verifier.checkHeaders(record)).toMatchObject({ id: commaId });
+    },
+  );
+
+  it('an id with a comma, repeated by a proxy or fetch Headers (", "), is still one id', async () => {
+    const commaId = 'msg_a,b';
+    const fetchHeaders = new Headers(
+      headersFor(goodSignature(BODY, SECRET, commaId), { 'webhook-id': commaId }) as Record<
+        string,
+        string
+      >,
+    );
+    fetchHeaders.append('webhook-id', commaId); // "msg_a,b, msg_a,b"
+    await expect(verifyAt(T, BODY, fetchHeaders)).resolves.toMatchObject({ id: commaId });
+    fetchHeaders.append('webhook-id', 'msg_a'); // a different copy
+    expect(await outcome(verifyAt(T, BODY, fetchHeaders))).toBe('MISSING_HEADERS');
+  });
+
   it('a conflicting id next to a missing signature names each problem for what it is', async () => {
     const otherId = 'msg_11111111-2222-3333-4444-555555555555';
     const error = await rejectionOf(
@@ -285,6 +324,38 @@ describe('headers', () => {
         req.end(BODY);
       });
       expect(await Promise.all(seen)).toEqual(['valid', 'valid']);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('webhook-id with a comma over real HTTP', () => {
+  it('reaches node:http as sent and verifies from req.headers and req.headersDistinct', async () => {
+    const commaId = 'msg_0b6c5a0e,retry-2';
+    const seen: Promise<unknown>[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        seen.push(verifyAt(T, body, req.headers).then((d) => d.id, outcome));
+        seen.push(verifyAt(T, body, req.headersDistinct).then((d) => d.id, outcome));
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answer = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        headers: headersFor(goodSignature(BODY, SECRET, commaId), {
+          'webhook-id': commaId,
+        }) as Record<string, string>,
+        body: BODY,
+      });
+      await answer.arrayBuffer();
+      expect(await Promise.all(seen)).toEqual([commaId, commaId]);
     } finally {
       server.close();
     }

@@ -31,10 +31,13 @@ const standardSecret: fc.Arbitrary<Secret> = fc
   }));
 const secretArb = fc.oneof(rawSecret, standardSecret);
 
-/** Message ids: `msg_<uuid>` as Composio sends, or any token of the header-safe alphabet. */
+/**
+ * Message ids: `msg_<uuid>` as Composio sends, or any token of the header-safe alphabet; ids are
+ * opaque, so commas too.
+ */
 const idArb = fc.oneof(
   fc.uuid().map((uuid) => `msg_${uuid}`),
-  fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/),
+  fc.stringMatching(/^[A-Za-z0-9_.:,-]{1,64}$/),
 );
 /** Unix seconds, from one digit to year ~5000. */
 const timestampArb = fc.integer({ min: 1, max: 99_999_999_999 });
@@ -74,12 +77,13 @@ function flipChar(text: string, index: number, mask: number): string {
 }
 
 /**
- * The non-empty values of a header as HTTP reads it: a comma separates list items (what a proxy
- * or fetch `Headers` produces for repeated headers), surrounding whitespace is not part of them.
+ * The non-empty copies in a header value: a comma followed by a space or tab separates copies
+ * (what Node's `req.headers` and fetch `Headers` produce for repeated headers); a bare comma is
+ * part of the value; surrounding whitespace is not.
  */
 function listItems(value: string): string[] {
   return value
-    .split(',')
+    .split(/,[ \t]+/)
     .map((part) => part.trim())
     .filter((part) => part !== '');
 }
@@ -87,7 +91,7 @@ function listItems(value: string): string[] {
 /** The code a tampered `webhook-id` must give. */
 function expectedForId(id: string): string {
   const items = new Set(listItems(id));
-  // Two different ids in one request (or none at all) cannot be the delivery's id.
+  // Two different copies in one request (or none at all) cannot be the delivery's id.
   if (items.size !== 1) return 'MISSING_HEADERS';
   return 'INVALID_SIGNATURE';
 }
@@ -258,7 +262,7 @@ describe('flipping any byte is rejected with the right code', () => {
     );
   });
 
-  it('id → INVALID_SIGNATURE (MISSING_HEADERS only when the flip makes a comma list of two ids)', async () => {
+  it('id → INVALID_SIGNATURE (MISSING_HEADERS only when the flip makes ", "-joined copies of two ids)', async () => {
     await fc.assert(
       fc.asyncProperty(deliveryArb, flipArb, async (input, { index, mask }) => {
         const { body, headers } = await signedDelivery(input);

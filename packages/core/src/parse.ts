@@ -29,10 +29,15 @@ export interface ParseContext {
   timestamp: number;
 }
 
+// `ignoreBOM: false`: the decoder drops a leading UTF-8 BOM, as JSON readers must (RFC 8259 §8.1).
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+/**
+ * The text of a verified body, for JSON parsing. A leading BOM is not JSON: it is dropped from
+ * bytes and from a string alike (the signature was checked over the body as sent, BOM included).
+ */
 export function decodeBody(body: string | Uint8Array): string {
-  if (typeof body === 'string') return body;
+  if (typeof body === 'string') return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
   try {
     return decoder.decode(body);
   } catch (cause) {

@@ -6,6 +6,7 @@ import { message, WebhookConfigError } from './errors.js';
 import type { WebhookVersion } from './events.js';
 import { HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, HEADER_VERSION } from './headers.js';
 import type { CryptoBackend } from './hmac.js';
+import { decodeBody } from './parse.js';
 import { prepareSecrets, type SecretFormat } from './secrets.js';
 
 export interface SignWebhookInput {
@@ -37,7 +38,8 @@ export interface SignedWebhook {
   headers: SignedWebhookHeaders;
 }
 
-const decoder = new TextDecoder();
+// `ignoreBOM: true`: `body` is the text of the bytes as given, a leading BOM included.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export async function signWebhook(input: SignWebhookInput): Promise<SignedWebhook> {
   if (typeof input?.secret !== 'string') {
@@ -66,7 +68,11 @@ export async function signWebhook(input: SignWebhookInput): Promise<SignedWebhoo
       ? Math.floor(input.timestamp.getTime() / 1000)
       : (input.timestamp ?? Math.floor(Date.now() / 1000));
   const [key] = prepareSecrets(input.secret, input.secretFormat ?? 'raw', input.crypto).keys;
-  const signature = await key?.sign(`${id}.${timestamp}.`, body);
+  // Bytes are signed as given, like the verifier checks them.
+  const signature = await key?.sign(
+    `${id}.${timestamp}.`,
+    payload instanceof Uint8Array ? payload : body,
+  );
   return {
     body,
     headers: {
@@ -89,7 +95,7 @@ function versionOf(object: Record<string, unknown> | undefined): WebhookVersion 
 function objectOf(value: unknown): Record<string, unknown> | undefined {
   if (typeof value === 'string') {
     try {
-      return objectOf(JSON.parse(value));
+      return objectOf(JSON.parse(decodeBody(value)));
     } catch {
       return undefined;
     }

@@ -410,6 +410,37 @@ describe('body', () => {
     expect(error).toMatchObject({ code: 'INVALID_PAYLOAD', status: 400 });
   });
 
+  it('a body that starts with a UTF-8 BOM: signed over the bytes as sent, the BOM is not JSON, string and bytes alike', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(BODY)]);
+    const text = `\uFEFF${BODY}`;
+    expect(Buffer.from(text, 'utf8').equals(bytes)).toBe(true);
+    const signed = headersFor(goodSignature(bytes));
+    const event = JSON.parse(BODY);
+    for (const payload of [bytes, new Uint8Array(bytes), text]) {
+      // verifyWebhook (the node:crypto fast path), and createWebhookVerifier on both paths.
+      await expect(verifyAt(T, payload, signed)).resolves.toMatchObject({ event, raw: event });
+      for (const crypto of ['node', 'webcrypto'] as const) {
+        const verifier = createWebhookVerifier({ secret: SECRET, now: at(T), crypto });
+        await expect(verifier.verify(payload, signed)).resolves.toMatchObject({
+          event,
+          raw: event,
+        });
+      }
+      // The BOM is part of the signed bytes: a signature over the body without it is not this one.
+      expect(await outcome(verifyAt(T, payload, headers))).toBe('INVALID_SIGNATURE');
+    }
+  });
+
+  it('signWebhook signs bytes as given: a BOM is kept in the body and the signature', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(BODY)]);
+    const signed = await signWebhook({ payload: bytes, secret: SECRET, timestamp: T });
+    expect(signed.body).toBe(`\uFEFF${BODY}`);
+    expect(signed.headers['webhook-id']).toBe(ID);
+    expect(signed.headers['webhook-signature']).toBe(goodSignature(bytes));
+    await expect(verifyAt(T, bytes, signed.headers)).resolves.toMatchObject({ id: ID });
+    await expect(verifyAt(T, signed.body, signed.headers)).resolves.toMatchObject({ id: ID });
+  });
+
   it('a multi-byte UTF-8 body verifies as string and as bytes', async () => {
     const event = buildTriggerMessage({ data: { text: 'héllo wörld — 你好 🎉' } });
     const body = JSON.stringify(event);

@@ -1,0 +1,133 @@
+/** The throwaway server: start, stop/kill/pause and restart on the same port and data, no orphans. */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { anyAlive, createTestDatabase, PostgresServer, serverProcesses } from '../src/index.js';
+
+async function query(url: string, text: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('PostgresServer', () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await PostgresServer.start();
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('runs PostgreSQL 15 on loopback, as a non-root user, with trust authentication', async () => {
+    expect(server.url()).toBe(`postgres://postgres@127.0.0.1:${server.port}/postgres`);
+    const [row] = (await query(
+      server.url(),
+      "SELECT current_setting('server_version_num')::int / 10000 AS major, current_user AS who, inet_server_addr()::text AS addr",
+    )) as { major: number; who: string; addr: string }[];
+    expect(row).toEqual({ major: 15, who: 'postgres', addr: '127.0.0.1/32' });
+  });
+
+  it('gives each caller a fresh database, and drops it', async () => {
+    const a = await createTestDatabase(server.url());
+    const b = await createTestDatabase(server.url());
+    expect(a.name).not.toBe(b.name);
+    await query(a.url, 'CREATE TABLE t (x int)');
+    await expect(query(b.url, 'SELECT * FROM t')).rejects.toThrow(/relation "t" does not exist/);
+    await a.drop();
+    await b.drop();
+    await expect(query(a.url, 'SELECT 1')).rejects.toThrow(/does not exist/);
+  });
+
+  it('stops and restarts on the same port with its data (fast, immediate, SIGKILL)', async () => {
+    const db = await createTestDatabase(server.url());
+    await query(db.url, 'CREATE TABLE kept (x int); INSERT INTO kept VALUES (1)');
+    for (const stop of [() => server.stop(), () => server.stop('immediate'), () => server.kill()]) {
+      // A connection open across the stop: its backend must go too.
+      const open = new pg.Client({ connectionString: db.url });
+      open.on('error', () => {});
+      await open.connect();
+      const pids = serverProcesses(server.pid as number);
+      expect(pids.length).toBeGreaterThan(4); // postmaster, checkpointer, …, the backend
+      await stop();
+      expect(server.running).toBe(false);
+      expect(anyAlive(pids)).toBe(false);
+      await open.end().catch(() => {});
+      await expect(query(db.url, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
+      await server.restart();
+      expect(await query(db.url, 'SELECT x FROM kept')).toEqual([{ x: 1 }]);
+    }
+    await db.drop();
+  });
+
+  it('pauses: open connections get no answer until it resumes', async () => {
+    const client = new pg.Client({ connectionString: server.url() });
+    await client.connect();
+    try {
+      server.pause();
+      let answered = false;
+      const pending = client.query('SELECT 1 AS one').then((result) => {
+        answered = true;
+        return result.rows;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      server.resume();
+      expect(await pending).toEqual([{ one: 1 }]);
+    } finally {
+      server.resume();
+      await client.end();
+    }
+  });
+});
+
+it('destroy() stops every process and deletes the data folder', async () => {
+  const server = await PostgresServer.start();
+  const pids = serverProcesses(server.pid as number);
+  expect(existsSync(server.dir)).toBe(true);
+  await server.destroy();
+  expect(anyAlive(pids)).toBe(false);
+  expect(existsSync(server.dir)).toBe(false);
+});
+
+it('leaves no server behind when the process that started it is SIGKILLed', async () => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./fixtures/start-and-wait.ts', import.meta.url))],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /READY (\d+) (\d+) (\S+)/.exec(stdout);
+      if (match) resolve(match);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+  const pid = Number(ready[1]);
+  const url = `postgres://postgres@127.0.0.1:${ready[2]}/postgres`;
+  const open = new pg.Client({ connectionString: url });
+  open.on('error', () => {});
+  await open.connect();
+  const pids = serverProcesses(pid);
+  expect(pids.length).toBeGreaterThan(4);
+  expect(anyAlive(pids)).toBe(true);
+  child.kill('SIGKILL');
+  await vi.waitFor(() => expect(anyAlive(pids)).toBe(false), { timeout: 10_000, interval: 50 });
+  await open.end().catch(() => {});
+  await expect(query(url, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
+  // Nothing to run its exit handler: the data folder is left in the temp dir; remove it here.
+  const { rm } = await import('node:fs/promises');
+  await rm(ready[3] as string, { recursive: true, force: true });
+});

@@ -2,14 +2,14 @@
  * `createWebhookInbox`: a router for any adapter whose dispatch queues the verified delivery on
  * BullMQ (job id = webhook-id), and `process(router)`, the workers that run the real handlers.
  */
+import type { WebhookDelivery, WebhookRouter } from '@composio-webhooks/core';
 import {
-  type WebhookDelivery,
-  WebhookError,
-  type WebhookHandler,
-  type WebhookRouter,
-} from '@composio-webhooks/core';
+  checkHandlerRouter,
+  createInboxRouter,
+  type ReceivedBody,
+} from '@composio-webhooks/core/adapter';
 import { Queue } from 'bullmq';
-import { type InboxJobData, inboxJobId, toJobData } from './job.js';
+import { type InboxJobData, inboxJobId } from './job.js';
 import { describeError, message } from './messages.js';
 import {
   type FailedDelivery,
@@ -20,12 +20,7 @@ import {
   retryAllFailed,
   retryFailed,
 } from './operations.js';
-import {
-  configError,
-  type InboxJobOptions,
-  resolveInboxOptions,
-  type WebhookInboxOptions,
-} from './options.js';
+import { type InboxJobOptions, resolveInboxOptions, type WebhookInboxOptions } from './options.js';
 import {
   createInboxProcessor,
   type InboxProcessor,
@@ -47,8 +42,11 @@ export interface WebhookInbox {
   readonly prefix: string;
   /** The job options every delivery is queued with (the defaults merged with `jobOptions`). */
   readonly jobOptions: Readonly<InboxJobOptions>;
-  /** Queues one verified delivery (what `router.dispatch` does). */
-  enqueue(delivery: WebhookDelivery): Promise<void>;
+  /**
+   * Queues one verified delivery (what `router.dispatch` does). With `keepBody: true`, pass the
+   * raw body and signature headers it came with.
+   */
+  enqueue(delivery: WebhookDelivery, received?: ReceivedBody): Promise<void>;
   /** Starts a BullMQ Worker that runs `router`'s handlers on the queued deliveries. */
   process(router: WebhookRouter, options?: ProcessOptions): InboxWorker;
   /** Job counts by state. */
@@ -70,8 +68,6 @@ export interface WebhookInbox {
   close(): Promise<void>;
 }
 
-const inboxRouters = new WeakSet<WebhookRouter>();
-
 export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   const resolved = resolveInboxOptions(options);
   const { connection, queueName, prefix, jobOptions, enqueueTimeoutMs, logger, tracing } = resolved;
@@ -86,25 +82,14 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   }
   const workers = new Set<InboxWorker>();
 
-  async function enqueue(delivery: WebhookDelivery): Promise<void> {
-    const adding = queue.add(delivery.event.type, toJobData(delivery, tracing), {
-      ...jobOptions,
-      jobId: inboxJobId(delivery.id),
-    });
-    try {
-      await withDeadline(adding, enqueueTimeoutMs);
-    } catch (cause) {
-      throw new WebhookError(
-        'STORE_UNAVAILABLE',
-        message(
-          `Could not queue delivery ${delivery.id} on ${prefix}:${queueName} (${describeError(cause)}); answering 503 so Composio retries it.`,
-        ),
-        { cause },
-      );
-    }
-  }
-
-  const router = inboxRouter(enqueue);
+  // Core's inbox contract: verify → enqueue under the webhook-id → 200 once Redis has the job.
+  const { router, enqueue } = createInboxRouter({
+    engine: { message, target: `${prefix}:${queueName}`, storage: 'Redis' },
+    enqueue: (job) => queue.add(job.name, job.data, { ...jobOptions, jobId: inboxJobId(job.id) }),
+    enqueueTimeoutMs,
+    tracing,
+    keepBody: resolved.keepBody,
+  });
 
   return {
     router,
@@ -114,7 +99,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
     jobOptions,
     enqueue,
     processor(handlers, processorOptions = {}) {
-      refuseInboxRouter(handlers, 'processor');
+      checkHandlerRouter(handlers, 'processor', { message });
       return createInboxProcessor(handlers, {
         logger,
         ...(tracing && { tracing }),
@@ -122,7 +107,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       });
     },
     process(handlers, processOptions = {}) {
-      refuseInboxRouter(handlers, 'process');
+      checkHandlerRouter(handlers, 'process', { message });
       const worker = startWorker(handlers, processOptions, {
         queueName,
         prefix,
@@ -144,58 +129,4 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       if (ownsQueue) await queue.close();
     },
   };
-}
-
-function refuseInboxRouter(router: WebhookRouter, method: string): void {
-  if (inboxRouters.has(router)) {
-    throw configError(
-      `inbox.${method}(router) needs the router with your handlers, not inbox.router (that one only queues deliveries).`,
-    );
-  }
-}
-
-/**
- * The router the adapters get: `dispatch` queues. Handlers belong on the router given to
- * `process`, so registering one here is a set-up mistake, reported at once.
- */
-function inboxRouter(enqueue: (delivery: WebhookDelivery) => Promise<void>): WebhookRouter {
-  const refuse = (method: string) => (): never => {
-    throw configError(
-      `inbox.router.${method}(…): inbox.router only queues deliveries. Register handlers on your own router (createWebhookRouter().${method}(…)) and run it with inbox.process(router).`,
-    );
-  };
-  const router: WebhookRouter = {
-    on: refuse('on'),
-    onTrigger: refuse('onTrigger'),
-    onAny: refuse('onAny'),
-    onUnknown: refuse('onUnknown'),
-    onError: refuse('onError'),
-    off: () => router,
-    dispatch: enqueue,
-    handlersFor: (): readonly WebhookHandler<never>[] => [],
-  };
-  inboxRouters.add(router);
-  return router;
-}
-
-function withDeadline<T>(promise: Promise<T>, timeoutMs: number | false): Promise<T> {
-  if (timeoutMs === false) return promise;
-  // A late settlement after the deadline must not surface as an unhandled rejection.
-  promise.catch(() => {});
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`Redis did not accept the job within ${timeoutMs} ms`));
-    }, timeoutMs);
-    timer.unref?.();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,3 +1,8 @@
+export {
+  type InboxJobInfo,
+  inboxJobOf,
+  type ReceivedBody,
+} from '@composio-webhooks/core/adapter';
 export { createWebhookInbox, type WebhookInbox } from './inbox.js';
 export { type InboxJobData, type InboxTracing, inboxJobId } from './job.js';
 export {

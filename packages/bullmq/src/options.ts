@@ -69,6 +69,12 @@ export interface WebhookInboxOptions {
    * `otelInboxTracing()` from `@composio-webhooks/otel`: the worker's span links to the receiving one.
    */
   tracing?: InboxTracing;
+  /**
+   * Also store the exact raw body and the three signature headers with each job, for handlers
+   * that verify the delivery again (`inboxJobOf(delivery)` gives them). Default `false`: only the
+   * verified event is stored.
+   */
+  keepBody?: boolean;
 }
 
 export interface ResolvedInboxOptions {
@@ -80,6 +86,7 @@ export interface ResolvedInboxOptions {
   enqueueTimeoutMs: number | false;
   logger: WebhookLogger | false;
   tracing: InboxTracing | undefined;
+  keepBody: boolean;
 }
 
 export function resolveInboxOptions(options: WebhookInboxOptions): ResolvedInboxOptions {
@@ -163,7 +170,11 @@ export function resolveInboxOptions(options: WebhookInboxOptions): ResolvedInbox
       '`tracing` must have capture() and run(delivery, carrier, process), e.g. otelInboxTracing() from @composio-webhooks/otel.',
     );
   }
+  if (options.keepBody !== undefined && typeof options.keepBody !== 'boolean') {
+    throw configError(`keepBody must be true or false, got ${JSON.stringify(options.keepBody)}.`);
+  }
   return {
+    keepBody: options.keepBody === true,
     connection,
     queue,
     queueName,

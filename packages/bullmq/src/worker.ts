@@ -4,6 +4,7 @@
  * it with backoff and, after the last attempt, leaves it in the failed set (the dead letters).
  */
 import type { WebhookLogger, WebhookRouter } from '@composio-webhooks/core';
+import { createInboxRunner } from '@composio-webhooks/core/adapter';
 import {
   type ConnectionOptions,
   isRedisInstance,
@@ -12,9 +13,8 @@ import {
   Worker,
   type WorkerOptions,
 } from 'bullmq';
-import { deliveryFromJob, type InboxJobData, type InboxTracing, traceOf } from './job.js';
-import { describeError, message } from './messages.js';
-import { configError } from './options.js';
+import type { InboxJobData, InboxTracing } from './job.js';
+import { BULLMQ_RETRIES, describeError, message } from './messages.js';
 
 /** Worker options: BullMQ's (concurrency, lockDuration, stalledInterval, …) plus a logger. */
 export interface ProcessOptions extends Omit<WorkerOptions, 'connection' | 'prefix'> {
@@ -53,48 +53,28 @@ export interface ProcessorOptions {
 export type InboxProcessor = (job: Job<InboxJobData>) => Promise<void>;
 
 /**
- * The processor of inbox jobs: rebuilds the delivery, dispatches it to `router`, logs a failure
- * with the webhook-id and the attempt, and rethrows so BullMQ retries or dead-letters it.
+ * The processor of inbox jobs: core's inbox runner (rebuilds the delivery, dispatches it to
+ * `router`, logs a failure with the webhook-id and the attempt, and rethrows so BullMQ retries or
+ * dead-letters it), fed with BullMQ's attempt counts.
  */
 export function createInboxProcessor(
   router: WebhookRouter,
   options: ProcessorOptions = {},
 ): InboxProcessor {
-  if (router === null || typeof router !== 'object' || typeof router.dispatch !== 'function') {
-    throw configError(
-      'inbox.process(router) needs the router with your handlers: createWebhookRouter().on(…) from @composio-webhooks/core (or your adapter).',
-    );
-  }
-  const logger = options.logger === undefined ? console : options.logger;
-  const { tracing } = options;
-  return async (job) => {
-    const delivery = deliveryFromJob(job.data);
-    if (!delivery) {
-      throw new UnrecoverableError(
-        message(`Job ${String(job.id)} does not hold a webhook delivery; it is not retried.`),
-      );
-    }
-    try {
-      if (tracing) await tracing.run(delivery, traceOf(job.data), () => router.dispatch(delivery));
-      else await router.dispatch(delivery);
-    } catch (error) {
-      if (logger) {
-        const attempt = job.attemptsMade + 1;
-        const attempts = job.opts.attempts ?? 1;
-        const next =
-          attempt < attempts
-            ? 'BullMQ retries it after the backoff'
-            : `it stays in the failed set: "composio-webhooks inbox retry ${delivery.id}" runs it again`;
-        logger.error(
-          message(
-            `Handlers failed for delivery ${delivery.id} (${delivery.event.type}) on attempt ${attempt} of ${attempts}; ${next}. ${describeError(error)}`,
-          ),
-          error,
-        );
-      }
-      throw error;
-    }
-  };
+  const run = createInboxRunner(router, {
+    engine: { message, ...BULLMQ_RETRIES },
+    logger: options.logger,
+    tracing: options.tracing,
+    malformed: (_jobId, text) => new UnrecoverableError(text),
+  });
+  return (job) =>
+    run({
+      jobId: String(job.id),
+      data: job.data,
+      attempt: job.attemptsMade + 1,
+      attempts: job.opts.attempts ?? 1,
+      receivedAt: job.timestamp,
+    });
 }
 
 export function startWorker(

@@ -32,6 +32,33 @@ export {
   type HeadersLike,
 } from './headers.js';
 export { newClaimToken, resolveTimings } from './idempotency.js';
+// The inbox contract engine packages (bullmq, pg-boss) are built on.
+export {
+  checkHandlerRouter,
+  createInboxRouter,
+  createInboxRunner,
+  deliveryFromJob,
+  type InboxEngineDescription,
+  type InboxEngineRetries,
+  type InboxJob,
+  type InboxJobData,
+  type InboxJobInfo,
+  type InboxReceiving,
+  type InboxRouterOptions,
+  type InboxRun,
+  type InboxRunner,
+  type InboxRunnerOptions,
+  type InboxSignatureHeaders,
+  type InboxTracing,
+  inboxJobOf,
+  isInboxRouter,
+  keepReceivedBody,
+  type ReceivedBody,
+  receivedBodyOf,
+  routerKeepsBody,
+  toJobData,
+  traceOf,
+} from './inbox/index.js';
 export type { RequestTrace } from './instrumentation.js';
 export { createWebhookLog, deliveryFields, type WebhookLog } from './logger.js';
 export { normalizePayload, type ParsedPayload } from './parse.js';

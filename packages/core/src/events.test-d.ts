@@ -1,9 +1,12 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  type AuthScheme,
   type ComposioEvent,
   type ComposioEventOf,
   ComposioEventType,
+  type ConnectedAccountStatus,
   type ConnectionExpiredEvent,
+  type ConnectionState,
   isConnectionExpired,
   isTriggerDisabled,
   isTriggerMessage,
@@ -12,6 +15,7 @@ import {
   type KnownTriggerSlug,
   type TriggerData,
   type TriggerDisabledEvent,
+  type TriggerDisabledReason,
   type TriggerMessageEvent,
   type UnknownComposioEvent,
   type UnknownComposioEventType,
@@ -45,7 +49,7 @@ describe('the ComposioEvent union narrows on type', () => {
     if (event.type === ComposioEventType.TriggerMessage) {
       expectTypeOf(event).toEqualTypeOf<TriggerMessageEvent>();
       expectTypeOf(event.metadata.trigger_slug).toBeString();
-      expectTypeOf(event.metadata.user_id).toEqualTypeOf<string | null>();
+      expectTypeOf(event.metadata.user_id).toEqualTypeOf<string | null | undefined>();
       expectTypeOf(event.data).toEqualTypeOf<Record<string, unknown>>();
       // @ts-expect-error trigger messages have no data.trigger_name (that is trigger.disabled)
       event.data.trigger_name.toUpperCase();
@@ -55,7 +59,7 @@ describe('the ComposioEvent union narrows on type', () => {
     if (event.type === ComposioEventType.ConnectionExpired) {
       expectTypeOf(event).toEqualTypeOf<ConnectionExpiredEvent>();
       expectTypeOf(event.data.toolkit.slug).toEqualTypeOf<string>();
-      expectTypeOf(event.metadata.org_id).toEqualTypeOf<string>();
+      expectTypeOf(event.metadata.org_id).toEqualTypeOf<string | undefined>();
       expectTypeOf(event.data.status_reason).toEqualTypeOf<string | null | undefined>();
       // @ts-expect-error expiry events have no trigger_slug
       event.metadata.trigger_slug.toUpperCase();
@@ -63,8 +67,8 @@ describe('the ComposioEvent union narrows on type', () => {
     if (event.type === WebhookEventType.TRIGGER_DISABLED) {
       expectTypeOf(event).toEqualTypeOf<TriggerDisabledEvent>();
       expectTypeOf(event.data.trigger_name).toEqualTypeOf<string>();
-      expectTypeOf(event.data.user_id).toEqualTypeOf<string | null>();
-      expectTypeOf(event.data.trigger_config).toEqualTypeOf<Record<string, unknown>>();
+      expectTypeOf(event.data.user_id).toEqualTypeOf<string | null | undefined>();
+      expectTypeOf(event.data.trigger_config).toEqualTypeOf<Record<string, unknown> | undefined>();
     }
   });
 
@@ -153,6 +157,77 @@ describe('the ComposioEvent union narrows on type', () => {
       ComposioEventOf<typeof WebhookEventType.CONNECTION_EXPIRED>
     >().toEqualTypeOf<ConnectionExpiredEvent>();
     expectTypeOf<ComposioEventOf<'composio.whatever'>>().toEqualTypeOf<UnknownComposioEvent>();
+  });
+});
+
+declare const message: TriggerMessageEvent;
+declare const expired: ConnectionExpiredEvent;
+declare const disabled: TriggerDisabledEvent;
+
+describe('fields Composio may leave out are optional; what it deprecates is @deprecated', () => {
+  it('trigger message: timestamp and metadata.user_id', () => {
+    expectTypeOf(message.timestamp).toEqualTypeOf<string | undefined>();
+    expectTypeOf(message.metadata.user_id).toEqualTypeOf<string | null | undefined>();
+    // @ts-expect-error the timestamp may be absent: check it first
+    message.timestamp.toUpperCase();
+    // @ts-expect-error the user id may be null or absent
+    message.metadata.user_id.toUpperCase();
+    // What is always there stays required.
+    expectTypeOf(message.metadata.trigger_slug).toEqualTypeOf<string>();
+    expectTypeOf(message.metadata.connected_account_id).toEqualTypeOf<string>();
+    // A builder (or a handler test) may leave them out.
+    const bare: TriggerMessageEvent = {
+      id: 'msg_1',
+      type: WebhookEventType.TRIGGER_MESSAGE,
+      metadata: {
+        log_id: 'l',
+        trigger_slug: 'S',
+        trigger_id: 't',
+        connected_account_id: 'c',
+        auth_config_id: 'a',
+      },
+      data: {},
+    };
+    expectTypeOf(bare).toEqualTypeOf<TriggerMessageEvent>();
+  });
+
+  it('trigger disabled: user_id, trigger_config, disabled_at, disabled_reason', () => {
+    expectTypeOf(disabled.data.user_id).toEqualTypeOf<string | null | undefined>();
+    expectTypeOf(disabled.data.trigger_config).toEqualTypeOf<Record<string, unknown> | undefined>();
+    expectTypeOf(disabled.data.disabled_at).toEqualTypeOf<string | undefined>();
+    expectTypeOf(disabled.data.disabled_reason).toEqualTypeOf<TriggerDisabledReason | undefined>();
+    // @ts-expect-error disabled_at may be absent
+    disabled.data.disabled_at.toUpperCase();
+    // @ts-expect-error disabled_reason may be absent
+    disabled.data.disabled_reason.toUpperCase();
+    // The documented reasons autocomplete; any newer string is accepted.
+    const known: TriggerDisabledReason = 'subscription_refresh_failure';
+    const newer: TriggerDisabledReason = 'a reason Composio adds later';
+    expectTypeOf(known).toExtend<string>();
+    expectTypeOf(newer).toExtend<string>();
+    const bare: TriggerDisabledEvent['data'] = {
+      id: 'ti_1',
+      connected_account_id: 'ca_1',
+      trigger_name: 'GITHUB_COMMIT_EVENT',
+    };
+    expectTypeOf(bare.trigger_name).toEqualTypeOf<string>();
+  });
+
+  it('connection expired: metadata.org_id optional (deprecated), state.authScheme', () => {
+    expectTypeOf(expired.metadata.org_id).toEqualTypeOf<string | undefined>();
+    expectTypeOf(expired.metadata.project_id).toEqualTypeOf<string>();
+    // @ts-expect-error org_id may be absent (Composio: scope by project_id instead)
+    expired.metadata.org_id.toUpperCase();
+    const metadata: ConnectionExpiredEvent['metadata'] = { project_id: 'pr_1' };
+    expectTypeOf(metadata.project_id).toEqualTypeOf<string>();
+    // The auth scheme lives in the connection state (auth_config.auth_scheme is deprecated).
+    expectTypeOf(expired.data.state).toEqualTypeOf<ConnectionState | undefined>();
+    expectTypeOf<ConnectionState['authScheme']>().toEqualTypeOf<AuthScheme | (string & {})>();
+    const scheme: AuthScheme | (string & {}) | undefined = expired.data.state?.authScheme;
+    expectTypeOf(scheme).toEqualTypeOf<AuthScheme | (string & {}) | undefined>();
+    expectTypeOf(expired.data.state?.val.status).toEqualTypeOf<
+      ConnectedAccountStatus | (string & {}) | undefined
+    >();
   });
 });
 

@@ -2,9 +2,10 @@
  * The typed shape of every Composio event (V3 envelope). V1/V2 trigger payloads are normalized
  * into `TriggerMessageEvent` by `parse.ts`.
  *
- * Fields follow Composio's OpenAPI description of its webhook events. Fields that Composio's own
- * examples omit are optional here; every object also lets unknown fields through untouched,
- * because Composio adds fields over time.
+ * Fields follow Composio's OpenAPI description of its webhook events. A field Composio may leave
+ * out (its SDK's schemas, its own examples) is optional here, and the runtime validator accepts a
+ * delivery without it; `@deprecated` marks what Composio deprecates. Every object also lets
+ * unknown fields through untouched, because Composio adds fields over time.
  */
 
 /**
@@ -63,8 +64,11 @@ export interface TriggerMessageMetadata<S extends string = string> {
   connected_account_id: string;
   /** Empty string on events normalized from V1/V2 payloads, which do not carry it. */
   auth_config_id: string;
-  /** End-user id of the connection, or null when unset. */
-  user_id: string | null;
+  /**
+   * End-user id of the connection: null when unset, absent when Composio leaves it out (V1/V2
+   * deliveries give null or the id they carry).
+   */
+  user_id?: string | null;
   [key: string]: unknown;
 }
 
@@ -72,8 +76,11 @@ export interface TriggerMessageMetadata<S extends string = string> {
 export interface TriggerMessageEvent<S extends string = string> {
   id: string;
   type: typeof WebhookEventType.TRIGGER_MESSAGE;
-  /** ISO 8601 time the event was created. */
-  timestamp: string;
+  /**
+   * ISO 8601 time the event was created, when Composio sends it (V1 deliveries get the time of
+   * `webhook-timestamp`). `delivery.timestamp` is always there: Unix seconds of this attempt.
+   */
+  timestamp?: string;
   metadata: TriggerMessageMetadata<S>;
   data: TriggerData<S>;
   [key: string]: unknown;
@@ -104,13 +111,22 @@ export type AuthScheme =
   | 'DCR_OAUTH'
   | 'S2S_OAUTH2';
 
+/**
+ * The connection state: one variant per auth scheme (`authScheme`), its values in `val` (keyed by
+ * `val.status`). Composio's newer place for the auth scheme, replacing `auth_config.auth_scheme`.
+ */
+export interface ConnectionState {
+  authScheme: AuthScheme | (string & {});
+  val: { status?: ConnectedAccountStatus | (string & {}); [key: string]: unknown };
+}
+
 /** The connected account as Composio describes it (`ConnectedAccountDetailed`). */
 export interface ConnectedAccount {
   id: string;
   toolkit: { slug: string; [key: string]: unknown };
   auth_config?: {
     id: string;
-    /** @deprecated Composio: the auth scheme is part of the connection `state`; read it there. */
+    /** @deprecated Composio: the auth scheme is part of the connection state: `state.authScheme`. */
     auth_scheme?: AuthScheme | (string & {});
     is_composio_managed?: boolean;
     is_disabled?: boolean;
@@ -127,7 +143,8 @@ export interface ConnectedAccount {
   is_disabled?: boolean;
   created_at?: string;
   updated_at?: string;
-  state?: { authScheme: AuthScheme | (string & {}); val: Record<string, unknown> };
+  /** The connection state; `state.authScheme` is the account's auth scheme. */
+  state?: ConnectionState;
   /** @deprecated Composio: use `state` instead. */
   data?: Record<string, unknown>;
   /** @deprecated */
@@ -151,10 +168,26 @@ export interface ConnectionExpiredEvent {
   id: string;
   type: typeof WebhookEventType.CONNECTION_EXPIRED;
   timestamp: string;
-  metadata: { project_id: string; org_id: string; [key: string]: unknown };
+  metadata: {
+    project_id: string;
+    /** @deprecated Composio: scope by `project_id` instead. May be absent. */
+    org_id?: string;
+    [key: string]: unknown;
+  };
   data: ConnectedAccount;
   [key: string]: unknown;
 }
+
+/**
+ * `data.disabled_reason` of `composio.trigger.disabled`: the reasons Composio documents, or a
+ * newer string (Composio's OpenAPI calls it "human-readable").
+ */
+export type TriggerDisabledReason =
+  | 'connection_expired'
+  | 'subscription_auth_failure'
+  | 'subscription_refresh_failure'
+  | 'polling_failure_in_composio_infra'
+  | (string & {});
 
 /** `composio.trigger.disabled`: Composio disabled a trigger by itself (e.g. auth expired). */
 export interface TriggerDisabledEvent {
@@ -168,10 +201,14 @@ export interface TriggerDisabledEvent {
     connected_account_id: string;
     /** The trigger slug, e.g. `GITHUB_COMMIT_EVENT`. */
     trigger_name: string;
-    user_id: string | null;
-    trigger_config: Record<string, unknown>;
-    disabled_at: string;
-    disabled_reason: string;
+    /** End-user id, null when unset; may be absent. */
+    user_id?: string | null;
+    /** The trigger configuration that was active; may be absent. */
+    trigger_config?: Record<string, unknown>;
+    /** ISO 8601 time the trigger was disabled; may be absent. */
+    disabled_at?: string;
+    /** Why Composio disabled it (see `TriggerDisabledReason`); may be absent. */
+    disabled_reason?: TriggerDisabledReason;
     [key: string]: unknown;
   };
   [key: string]: unknown;

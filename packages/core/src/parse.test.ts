@@ -304,6 +304,16 @@ describe('V3 validation', () => {
     ['data.status_reason a number', (r) => (data(r).status_reason = 3), 'data.status_reason'],
     ['data.auth_config a string', (r) => (data(r).auth_config = 'ac_1'), 'data.auth_config'],
     ['data.state an array', (r) => (data(r).state = []), 'data.state'],
+    [
+      'data.state.authScheme missing',
+      (r) => (data(r).state = { val: { status: 'EXPIRED' } }),
+      'data.state.authScheme',
+    ],
+    [
+      'data.state.val a string',
+      (r) => (data(r).state = { authScheme: 'OAUTH2', val: 'EXPIRED' }),
+      'data.state.val',
+    ],
   ];
 
   it.each(connectionExpired)(
@@ -361,6 +371,44 @@ describe('V3 validation', () => {
     const disabled = loadPayload('v3-trigger-disabled.json');
     expect(data(disabled).user_id).toBeNull();
     expect(normalizePayload(disabled, context).event.type).toBe(ComposioEventType.TriggerDisabled);
+  });
+
+  // What Composio may leave out (its SDK's schemas; the types mark these optional): a delivery
+  // without them is accepted as it is, through the verifier too.
+  const omissible: [
+    (typeof payloadFiles)[number],
+    string,
+    (raw: Record<string, unknown>) => void,
+  ][] = [
+    ['v3-trigger-message.json', 'timestamp', (r) => delete r.timestamp],
+    ['v3-trigger-message.json', 'metadata.user_id', (r) => delete meta(r).user_id],
+    ['v3-trigger-disabled.json', 'data.user_id', (r) => delete data(r).user_id],
+    ['v3-trigger-disabled.json', 'data.trigger_config', (r) => delete data(r).trigger_config],
+    ['v3-trigger-disabled.json', 'data.disabled_at', (r) => delete data(r).disabled_at],
+    ['v3-trigger-disabled.json', 'data.disabled_reason', (r) => delete data(r).disabled_reason],
+    ['v3-connected-account-expired.json', 'metadata.org_id', (r) => delete meta(r).org_id],
+    ['v3-connected-account-expired.json', 'data.state', (r) => delete data(r).state],
+  ];
+
+  it.each(omissible)('%s without %s is accepted as sent', async (file, _field, drop) => {
+    const raw = loadPayload(file);
+    drop(raw);
+    const snapshot = structuredClone(raw);
+    expect(normalizePayload(raw, context).event).toEqual(snapshot);
+    const secret = 'omissible-secret';
+    const signed = await signWebhook({ payload: raw, secret });
+    const verifier = createWebhookVerifier({ secret });
+    await expect(verifier.verify(signed.body, signed.headers)).resolves.toMatchObject({
+      event: snapshot,
+    });
+  });
+
+  it('all of them missing at once: still accepted', () => {
+    for (const file of new Set(omissible.map(([name]) => name))) {
+      const raw = loadPayload(file);
+      for (const [name, , drop] of omissible) if (name === file) drop(raw);
+      expect(normalizePayload(raw, context).event).toEqual(structuredClone(raw));
+    }
   });
 
   it('fields the schema does not name pass through untouched, at every level', () => {

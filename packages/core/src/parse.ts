@@ -135,6 +135,11 @@ function validateV3(raw: Json, type: string): ComposioEvent {
       v.nullableString(data, 'status_reason', 'data');
       v.optionalObject(data, 'auth_config', 'data');
       v.optionalObject(data, 'state', 'data');
+      if (isObject(data.state)) {
+        // The connection state, one variant per auth scheme: `{ authScheme, val }`, both required.
+        v.string(data.state, 'authScheme', 'data.state');
+        v.object(data.state, 'val', 'data.state');
+      }
       v.done();
       return raw as ConnectionExpiredEvent;
     }

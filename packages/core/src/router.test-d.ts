@@ -29,11 +29,11 @@ describe('router typing', () => {
     });
     router.on(WebhookEventType.TRIGGER_DISABLED, (event) => {
       expectTypeOf(event).toEqualTypeOf<TriggerDisabledEvent>();
-      expectTypeOf(event.data.user_id).toEqualTypeOf<string | null>();
+      expectTypeOf(event.data.user_id).toEqualTypeOf<string | null | undefined>();
     });
     router.on(WebhookEventType.TRIGGER_MESSAGE, (event) => {
       expectTypeOf(event).toEqualTypeOf<TriggerMessageEvent>();
-      expectTypeOf(event.metadata.user_id).toEqualTypeOf<string | null>();
+      expectTypeOf(event.metadata.user_id).toEqualTypeOf<string | null | undefined>();
     });
     router.on('composio.something.new', (event) => {
       expectTypeOf(event).toEqualTypeOf<UnknownComposioEvent>();

@@ -16,6 +16,7 @@ export const workspaceAliases = [
     replacement: `${root}packages/core/src/testing.ts`,
   },
   { find: /^@composio-webhooks\/core\/node$/, replacement: `${root}packages/core/src/node.ts` },
+  { find: /^@composio-webhooks\/core\/kit$/, replacement: `${root}packages/core/src/kit.ts` },
   {
     find: /^@composio-webhooks\/core\/adapter$/,
     replacement: `${root}packages/core/src/adapter.ts`,
@@ -34,6 +35,10 @@ export const workspaceAliases = [
     replacement: `${root}tools/runtimes/src/index.ts`,
   },
   { find: /^@composio-webhooks\/test-redis$/, replacement: `${root}tools/redis/src/index.ts` },
+  {
+    find: /^@composio-webhooks\/aws-lambda$/,
+    replacement: `${root}packages/aws-lambda/src/index.ts`,
+  },
   { find: /^@composio-webhooks\/redis$/, replacement: `${root}packages/redis/src/index.ts` },
   { find: /^@composio-webhooks\/bullmq$/, replacement: `${root}packages/bullmq/src/index.ts` },
 ];

@@ -11,12 +11,15 @@ export { setDeadline } from './deadlines.js';
 export { message, WEBHOOK_ERROR_STATUS } from './errors.js';
 export {
   type AdapterDescription,
+  type AdapterKind,
+  type AdapterOptions,
   type BodyFailure,
   type BodyLimits,
   createExchange,
   type ExchangeHead,
   type ExchangeRequest,
   type ExchangeResult,
+  type HandlerAdapterOptions,
   normalizePath,
   type OpenExchange,
   type RouteAnswer,

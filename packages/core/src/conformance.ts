@@ -15,6 +15,7 @@ import {
   type ConformanceBehaviour,
   type ConformanceRun,
 } from './conformance-app.js';
+import type { AdapterKind } from './exchange.js';
 import { signWebhook } from './sign.js';
 import {
   buildConnectionExpired,
@@ -36,8 +37,8 @@ export interface ConformanceTarget {
   /** Shown in test names, e.g. `Express 5`. */
   name: string;
   start(): Promise<ConformanceServer>;
-  /** `'middleware'` adapters pass other methods on; `'route'` adapters answer them 405. */
-  kind: 'middleware' | 'route';
+  /** `'middleware'` adapters pass other methods on; `'route'` and `'handler'` adapters answer them 405. */
+  kind: AdapterKind;
   /** The app serves `CONFORMANCE_PATHS.verifyOnly` in verify-only mode (default true). */
   verifyOnly?: boolean;
 }
@@ -408,13 +409,13 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
       });
 
       t.it(
-        target.kind === 'route'
+        target.kind !== 'middleware'
           ? 'GET is answered 405 with Allow: POST'
           : 'GET is passed on to the app, never to the handlers',
         async () => {
           const response = await fetch(url(CONFORMANCE_PATHS.router));
           await response.arrayBuffer();
-          if (target.kind === 'route') {
+          if (target.kind !== 'middleware') {
             check(response.status === 405, `status ${response.status}`);
             check(response.headers.get('allow') === 'POST', 'Allow: POST');
           } else {

@@ -2,6 +2,7 @@
  * One error family for the whole project. Every error carries a stable `code` that tests and
  * users match on, and the HTTP `status` every adapter answers with.
  */
+import type { WebhookDelivery } from './events.js';
 
 export type WebhookErrorCode =
   | 'MISSING_HEADERS'
@@ -112,6 +113,29 @@ export class WebhookConfigError extends WebhookError {
   constructor(message: string, options?: WebhookErrorOptions) {
     super('INVALID_CONFIG', message, options);
     this.name = 'WebhookConfigError';
+  }
+}
+
+/** Handler failures of one delivery, `AggregateError`-style. Status 500: Composio retries. */
+export class WebhookHandlerError extends WebhookError {
+  /** What each failing handler threw, in registration order. */
+  readonly errors: readonly unknown[];
+  /** The delivery whose handlers failed. */
+  readonly delivery: WebhookDelivery;
+
+  constructor(errors: readonly unknown[], delivery: WebhookDelivery) {
+    const first = errors[0];
+    const detail = first instanceof Error ? `${first.name}: ${first.message}` : String(first);
+    super(
+      'HANDLER_FAILED',
+      message(
+        `${errors.length} handler${errors.length === 1 ? '' : 's'} failed for ${delivery.event.type} delivery ${delivery.id} (${detail}). The delivery is answered with 500 so Composio retries it.`,
+      ),
+      { cause: first },
+    );
+    this.name = 'WebhookHandlerError';
+    this.errors = errors;
+    this.delivery = delivery;
   }
 }
 

@@ -43,10 +43,12 @@ export interface AdapterOptions extends Omit<ReceiverOptions, 'router'> {
    */
   router?: WebhookRouter;
   /**
-   * Where the webhook is served, e.g. `'/webhooks/composio'`. Middleware adapters (Express, Koa,
-   * Hono) only take `POST` requests to this path and pass every other request on; adapters that
-   * register their own route (Nest, Fastify) serve it there. A missing leading `/` is added and a
-   * trailing `/` is ignored.
+   * Where the webhook is served, e.g. `'/webhooks/composio'`. One rule per adapter kind:
+   * middleware adapters (Express, Koa, Hono) serve `POST` at `path` and pass every other request
+   * on (without `path`, every `POST` that reaches them); route adapters (Fastify, Nest) register
+   * their route at `path`; handler adapters (Web, Next.js, AWS Lambda) are mounted by the
+   * platform and take no `path` (see `HandlerAdapterOptions`). A missing leading `/` is added and
+   * a trailing `/` is ignored.
    */
   path?: string;
   /**
@@ -57,6 +59,9 @@ export interface AdapterOptions extends Omit<ReceiverOptions, 'router'> {
    */
   onRefusal?: (refusal: WebhookRefusal) => void | Promise<void>;
 }
+
+/** The options of handler adapters (Web, Next.js, AWS Lambda): the platform mounts them, so no `path`. */
+export type HandlerAdapterOptions = Omit<AdapterOptions, 'path'>;
 
 /** A request the adapter refused, and the answer it gives unless `onRefusal` throws. */
 export interface WebhookRefusal {
@@ -147,16 +152,23 @@ export type ExchangeResult =
   /** The user's route threw; its claim was released. Propagate `error` the framework's way. */
   | { type: 'route-failed'; error: unknown; response: ReceiverResponse };
 
+/** How an adapter is mounted (see `AdapterDescription.kind`). */
+export type AdapterKind = 'middleware' | 'route' | 'handler';
+
 /** How an adapter describes itself to the exchange. */
 export interface AdapterDescription {
   /** Prefix of messages, e.g. `@composio-webhooks/express`. */
   packageName: string;
   /**
-   * `'middleware'`: sits in a chain (Express, Koa, Hono): requests that are not `POST` (to
-   * `path`, when set) are passed on. `'route'`: owns its route (Web handler, Fastify, Nest):
-   * other methods are answered 405 with `Allow: POST`.
+   * How the adapter is mounted, which decides what `path` means (one rule, here):
+   * - `'middleware'` sits in a chain (Express, Koa, Hono): it serves `POST` at `path` (every
+   *   `POST` without one) and passes every other request on.
+   * - `'route'` registers its own route at `path` (Fastify, Nest): the exchange does not filter;
+   *   other methods are answered 405 with `Allow: POST`.
+   * - `'handler'` is mounted by the platform (Web, Next.js, AWS Lambda): it takes no `path` (a
+   *   `path` option is an `INVALID_CONFIG` at start-up); other methods are answered 405.
    */
-  kind: 'middleware' | 'route';
+  kind: AdapterKind;
   /** How failure messages name the user's route in verify-only mode. */
   route?: string;
 }
@@ -204,6 +216,13 @@ export function createExchange(
     );
   }
   const { router, path: pathOption, onRefusal, ...receiverOptions } = options;
+  if (adapter.kind === 'handler' && pathOption !== undefined) {
+    throw new WebhookConfigError(
+      prefix(
+        `\`path\` is not an option here: the platform decides where this handler is mounted (the file's route, the function's URL), so a path would never be checked. Remove \`path: ${JSON.stringify(pathOption)}\` and mount the handler at that path instead.`,
+      ),
+    );
+  }
   const path = normalizePath(pathOption, adapter.packageName);
   if (onRefusal !== undefined && typeof onRefusal !== 'function') {
     throw new WebhookConfigError(

@@ -12,6 +12,7 @@ export {
   WebhookConfigError,
   WebhookError,
   type WebhookErrorCode,
+  WebhookHandlerError,
   WebhookPayloadError,
   WebhookVerificationError,
 } from './errors.js';
@@ -46,7 +47,12 @@ export {
   type WebhookVersion,
 } from './events.js';
 // respond: the receiver every adapter runs, its options and what it reports
-export { type AdapterOptions, DEFAULT_WEBHOOK_PATH, type WebhookRefusal } from './exchange.js';
+export {
+  type AdapterOptions,
+  DEFAULT_WEBHOOK_PATH,
+  type HandlerAdapterOptions,
+  type WebhookRefusal,
+} from './exchange.js';
 export type { WebhookHeaders } from './headers.js';
 // verify
 export type { CryptoBackend } from './hmac.js';
@@ -84,7 +90,6 @@ export {
   type RoutableEventType,
   type WebhookErrorHandler,
   type WebhookHandler,
-  WebhookHandlerError,
   type WebhookRouter,
 } from './router.js';
 export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';

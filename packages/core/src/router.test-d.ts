@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { WebhookHandlerError } from './errors.js';
 import {
   type ComposioEvent,
   type ConnectionExpiredEvent,
@@ -8,7 +9,7 @@ import {
   type WebhookDelivery,
   WebhookEventType,
 } from './events.js';
-import { createWebhookRouter, type WebhookHandlerError } from './router.js';
+import { createWebhookRouter } from './router.js';
 
 declare module './events.js' {
   interface TriggerPayloads {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { isWebhookError, WebhookConfigError } from './errors.js';
+import { isWebhookError, WebhookConfigError, WebhookHandlerError } from './errors.js';
 import { type ComposioEvent, type WebhookDelivery, WebhookEventType } from './events.js';
 import { normalizePayload } from './parse.js';
-import { createWebhookRouter, WebhookHandlerError } from './router.js';
+import { createWebhookRouter } from './router.js';
 import {
   buildConnectionExpired,
   buildTriggerDisabled,

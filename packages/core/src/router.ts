@@ -3,7 +3,7 @@
  * runs (concurrently); their failures are collected into one `WebhookHandlerError`, which
  * reaches the `onError` handlers and then rejects `dispatch`.
  */
-import { message, WebhookConfigError, WebhookError } from './errors.js';
+import { message, WebhookConfigError, WebhookHandlerError } from './errors.js';
 import {
   type ComposioEvent,
   type ComposioEventOf,
@@ -28,29 +28,6 @@ export type WebhookErrorHandler = (
 
 /** Event types `on` accepts: the known ones (autocompleted) or any other `composio.*` type. */
 export type RoutableEventType = KnownWebhookEventType | `composio.${string}`;
-
-/** Handler failures of one delivery, `AggregateError`-style. Status 500: Composio retries. */
-export class WebhookHandlerError extends WebhookError {
-  /** What each failing handler threw, in registration order. */
-  readonly errors: readonly unknown[];
-  /** The delivery whose handlers failed. */
-  readonly delivery: WebhookDelivery;
-
-  constructor(errors: readonly unknown[], delivery: WebhookDelivery) {
-    const first = errors[0];
-    const detail = first instanceof Error ? `${first.name}: ${first.message}` : String(first);
-    super(
-      'HANDLER_FAILED',
-      message(
-        `${errors.length} handler${errors.length === 1 ? '' : 's'} failed for ${delivery.event.type} delivery ${delivery.id} (${detail}). The delivery is answered with 500 so Composio retries it.`,
-      ),
-      { cause: first },
-    );
-    this.name = 'WebhookHandlerError';
-    this.errors = errors;
-    this.delivery = delivery;
-  }
-}
 
 // Internally every handler is stored with the widest type; the public methods keep them precise.
 type AnyHandler = WebhookHandler<never>;

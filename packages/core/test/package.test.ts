@@ -56,7 +56,7 @@ describe('package.json', () => {
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.exports['./package.json']).toBe('./package.json');
     expect(entryPoints.map(([subpath]) => subpath)).toEqual(
-      expect.arrayContaining(['.', './testing']),
+      expect.arrayContaining(['.', './kit', './adapter', './testing']),
     );
     for (const file of [pkg.main, pkg.module, pkg.types]) {
       expect(existsSync(join(packageDir, file)), file).toBe(true);

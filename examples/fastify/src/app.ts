@@ -97,12 +97,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Fastify
   // reply's status settles it (2xx = processed; anything else = Composio's retry runs it again).
   await app.register(async (own) => {
     await own.register(composioWebhooks, receiverOptions);
-    own.post('/webhooks/composio/own', { preParsing: own.composioWebhook }, async (request) => {
-      const delivery = request.composio;
-      if (!delivery) throw new Error('composioWebhook did not run');
-      onHandled({ handler: 'ownRoute', id: delivery.id, type: delivery.event.type });
-      return { received: delivery.id };
-    });
+    own.post(
+      '/webhooks/composio/own',
+      { preParsing: own.verifyComposioWebhook },
+      async (request) => {
+        const delivery = request.composio;
+        if (!delivery) throw new Error('verifyComposioWebhook did not run');
+        onHandled({ handler: 'ownRoute', id: delivery.id, type: delivery.event.type });
+        return { received: delivery.id };
+      },
+    );
   });
 
   app.get('/health', async () => ({ ok: true }));

@@ -27,7 +27,7 @@ async function mount(scope: FastifyInstance, conformance: ReturnType<typeof crea
     await verifyOnly.register(composioWebhooks, CONFORMANCE_OPTIONS);
     verifyOnly.post(
       CONFORMANCE_PATHS.verifyOnly,
-      { preParsing: verifyOnly.composioWebhook },
+      { preParsing: verifyOnly.verifyComposioWebhook },
       async (request, reply) => {
         const status = await conformance.route(
           request.composio as NonNullable<typeof request.composio>,

@@ -91,7 +91,7 @@ describe.each(FASTIFY_MAJORS)('$name: fastify.inject()', ({ fastify, formbody })
   it('verify-only: request.composio on the user route, request.body from the app parser', async () => {
     const app = fastify();
     await app.register(composioWebhooks, { secret: SECRET, logger: false });
-    app.post(PATH, { preParsing: app.composioWebhook }, async (request) => ({
+    app.post(PATH, { preParsing: app.verifyComposioWebhook }, async (request) => ({
       type: request.composio?.event.type,
       sameAsParsed: (request.body as { id?: string }).id === request.composio?.id,
     }));
@@ -160,7 +160,7 @@ describe.each(FASTIFY_MAJORS)('$name: fastify.inject()', ({ fastify, formbody })
     const app = fastify();
     await app.register(composioWebhooks, { secret: SECRET, logger: false });
     let ran = false;
-    app.post(PATH, { preParsing: app.composioWebhook, bodyLimit: 1024 }, async () => {
+    app.post(PATH, { preParsing: app.verifyComposioWebhook, bodyLimit: 1024 }, async () => {
       ran = true;
       return {};
     });

@@ -40,7 +40,7 @@ const { buildTriggerMessage, signWebhook } = require('@composio-webhooks/core/te
   await app.register(composioWebhooks, { secret: 'pkg-secret', router, logger: false });
   await app.register(async (own) => {
     await own.register(composioWebhooks, { secret: 'pkg-secret', logger: false });
-    own.post('/verify-only', { preParsing: own.composioWebhook }, async (request) => ({
+    own.post('/verify-only', { preParsing: own.verifyComposioWebhook }, async (request) => ({
       composio: request.composio.event.type,
     }));
   });
@@ -92,7 +92,7 @@ const options: ComposioWebhookOptions = {
 };
 await app.register(composioWebhooks, { router: createWebhookRouter().onAny((event) => event.id), path: '/a' });
 await app.register(composioWebhooks, options);
-app.post('/b', { preParsing: app.composioWebhook }, async (request) => {
+app.post('/b', { preParsing: app.verifyComposioWebhook }, async (request) => {
   const delivery: WebhookDelivery | undefined = request.composio;
   return { id: delivery?.id };
 });

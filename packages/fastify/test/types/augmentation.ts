@@ -1,6 +1,6 @@
 /**
  * Compiled (never run) against Fastify 5 (tsconfig.json) and Fastify 4 (tsconfig.fastify4.json):
- * the plugin's options are typed, `fastify.composioWebhook` fits a route's `preParsing` and
+ * the plugin's options are typed, `fastify.verifyComposioWebhook` fits a route's `preParsing` and
  * `request.composio` is typed through declaration merging in both majors.
  */
 import type { WebhookDelivery } from '@composio-webhooks/core';
@@ -19,8 +19,8 @@ export async function routerMode(app: FastifyInstance): Promise<void> {
 
 export async function verifyOnly(app: FastifyInstance): Promise<void> {
   await app.register(composioWebhooks, { secret: 'typed' });
-  app.post('/webhooks/composio', { preParsing: app.composioWebhook }, async (request) => {
-    const delivery: WebhookDelivery | undefined = request.composio;
+  app.post('/webhooks/composio', { preParsing: app.verifyComposioWebhook }, async (request) => {
+    const delivery: WebhookDelivery | null = request.composio;
     return { type: delivery?.event.type };
   });
 }

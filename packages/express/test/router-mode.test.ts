@@ -24,7 +24,9 @@ import {
   deliver,
   EXPRESS_MAJORS,
   type ExpressModule,
+  PATH,
   recorder,
+  SECRET,
   sign,
 } from './support.js';
 
@@ -124,6 +126,28 @@ describe.each(EXPRESS_MAJORS)('router mode on %s', (_name, express) => {
     const open = appWith(express, { router, idempotency: down, failOpen: true });
     await deliver(open.app, await sign(buildTriggerMessage())).expect(200);
     expect(calls).toBe(1);
+  });
+
+  it('with the path option, app-wide: serves POST at path and passes everything else on', async () => {
+    const seen: string[] = [];
+    const router = createWebhookRouter().onAny((_event, delivery) => {
+      seen.push(delivery.id);
+    });
+    const app = express();
+    app.use(composioWebhook({ secret: SECRET, router, path: 'webhooks/composio/', logger: false }));
+    app.use((req, res) => {
+      res.json({ next: `${req.method} ${req.path}` });
+    });
+    const signed = await sign(buildTriggerMessage());
+    await deliver(app, signed).expect(200, { ok: true, id: signed.headers['webhook-id'] });
+    const trailing = await sign(buildTriggerMessage());
+    await deliver(app, trailing, `${PATH}/`).expect(200);
+    await request(app)
+      .get(PATH)
+      .expect(200, { next: `GET ${PATH}` });
+    const elsewhere = await deliver(app, await sign(buildTriggerMessage()), '/elsewhere');
+    expect(elsewhere.body).toEqual({ next: 'POST /elsewhere' });
+    expect(seen).toEqual([signed.headers['webhook-id'], trailing.headers['webhook-id']]);
   });
 
   it('works mounted app-wide with app.use(path) and as one of several route handlers', async () => {

@@ -6,7 +6,6 @@
  * Nothing here, or in what it loads, imports a Node built-in.
  */
 import {
-  type AdapterOptions,
   WebhookConfigError,
   type WebhookDelivery,
   type WebhookRouter,
@@ -16,6 +15,7 @@ import {
   type ExchangeRequest,
   type ExchangeResult,
   errorResponseFor,
+  type HandlerAdapterOptions,
   readWebBody,
   type WebhookExchange,
 } from '@composio-webhooks/core/adapter';
@@ -23,14 +23,17 @@ import { toResponse } from './response.js';
 
 const PACKAGE_NAME = '@composio-webhooks/web';
 
-/** The options of every adapter (core's `AdapterOptions`). */
-export type ComposioWebhookOptions = AdapterOptions;
+/**
+ * The options of every adapter but `path` (core's `HandlerAdapterOptions`): the runtime decides
+ * where a handler is mounted, so a `path` is refused with `INVALID_CONFIG`.
+ */
+export type ComposioWebhookOptions = HandlerAdapterOptions;
 /** `composioWebhook()` options: a router is required (verify-only is `withComposioWebhook`). */
-export type ComposioWebhookRouterOptions = Omit<AdapterOptions, 'router'> & {
+export type ComposioWebhookRouterOptions = Omit<HandlerAdapterOptions, 'router'> & {
   router: WebhookRouter;
 };
 /** `withComposioWebhook()` options: everything but the router (your handler answers). */
-export type ComposioWebhookVerifyOptions = Omit<AdapterOptions, 'router'>;
+export type ComposioWebhookVerifyOptions = Omit<HandlerAdapterOptions, 'router'>;
 
 /**
  * What a runtime passes beside the request. A Cloudflare Worker's `ctx` (`fetch(request, env,
@@ -114,10 +117,10 @@ export function withComposioWebhook<R extends Request = Request>(
   };
 }
 
-function build(options: AdapterOptions | undefined): WebhookExchange {
+function build(options: HandlerAdapterOptions | undefined): WebhookExchange {
   return createExchange(options, {
     packageName: PACKAGE_NAME,
-    kind: 'route',
+    kind: 'handler',
     route: 'the withComposioWebhook() handler',
   });
 }

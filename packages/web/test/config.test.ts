@@ -1,4 +1,5 @@
 /** Configuration mistakes throw a WebhookConfigError when the handler is built, saying how to fix them. */
+import { configErrorOf } from '@composio-webhooks/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ComposioWebhookRouterOptions,
@@ -68,6 +69,20 @@ describe('composioWebhook()', () => {
     expect(() => composioWebhook({ router, secret: 's', maxBodyBytes: -1 })).toThrow(
       /^\[@composio-webhooks\/web\] /,
     );
+  });
+});
+
+describe('path: the runtime mounts a handler, so it takes none', () => {
+  it.each([
+    ['composioWebhook()', () => composioWebhook({ router, secret: 's', path: '/hooks' } as never)],
+    [
+      'withComposioWebhook()',
+      () => withComposioWebhook(() => new Response(), { secret: 's', path: '/hooks' } as never),
+    ],
+  ])('%s: INVALID_CONFIG at start-up, saying to mount it there instead', (_name, build) => {
+    const error = configErrorOf(build);
+    expect(error.message).toMatch(/^\[@composio-webhooks\/web\] `path` is not an option here/);
+    expect(error.message).toContain('"/hooks"');
   });
 });
 

@@ -49,5 +49,9 @@ describe('types', () => {
     composioWebhook({ secret: 's' });
     // @ts-expect-error verify-only takes no router
     withComposioWebhook(() => new Response(), { router });
+    // @ts-expect-error the runtime mounts a handler: no path
+    composioWebhook({ router, path: '/webhooks/composio' });
+    // @ts-expect-error the runtime mounts a handler: no path
+    withComposioWebhook(() => new Response(), { path: '/webhooks/composio' });
   });
 });

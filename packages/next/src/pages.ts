@@ -8,12 +8,8 @@
  * not when the package is imported: App Router routes on the Edge runtime import this package
  * too, and Node's stream modules do not load there.
  */
-import {
-  type AdapterOptions,
-  WebhookConfigError,
-  type WebhookRouter,
-} from '@composio-webhooks/core';
-import { createExchange } from '@composio-webhooks/core/adapter';
+import { WebhookConfigError, type WebhookRouter } from '@composio-webhooks/core';
+import { createExchange, type HandlerAdapterOptions } from '@composio-webhooks/core/adapter';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { buildNowOrOnFirstCall } from './build-phase.js';
 
@@ -21,8 +17,10 @@ const PACKAGE_NAME = '@composio-webhooks/next';
 const HOW_TO_FIX =
   'Turn off the body parser of this API route: export const config = { api: { bodyParser: false } }; See TROUBLESHOOTING.md#raw_body_unavailable.';
 
-/** `composioApiRoute()` options: a router is required. */
-export type ComposioApiRouteOptions = Omit<AdapterOptions, 'router'> & { router: WebhookRouter };
+/** `composioApiRoute()` options: a router is required; no `path` (the file is the route). */
+export type ComposioApiRouteOptions = Omit<HandlerAdapterOptions, 'router'> & {
+  router: WebhookRouter;
+};
 
 /** A Pages Router API route handler. */
 export type ComposioApiRouteHandler = (req: NextApiRequest, res: NextApiResponse) => Promise<void>;
@@ -53,7 +51,7 @@ function buildApiRoute(options: ComposioApiRouteOptions): ComposioApiRouteHandle
   }
   const exchange = createExchange(options, {
     packageName: PACKAGE_NAME,
-    kind: 'route',
+    kind: 'handler',
   });
   const nodeBody = import('@composio-webhooks/core/node');
   // A failed load is reported by the first request that needs it.

@@ -31,6 +31,8 @@ describe('App Router', () => {
       (request: NextRequest15, context: RouteContext) => Promise<Response>
     >();
     expectTypeOf(POST).toExtend<(request: Request) => Promise<Response>>();
+    // @ts-expect-error the file is the route: no path
+    composioWebhook({ router, path: '/api/webhooks/composio' });
   });
 
   it('withComposioWebhook<NextRequest>() hands the NextRequest over', () => {
@@ -52,5 +54,7 @@ describe('Pages Router', () => {
     expectTypeOf(composioApiRoute.config).toExtend<PageConfig>();
     // @ts-expect-error composioApiRoute needs a router
     composioApiRoute({ secret: 's' });
+    // @ts-expect-error the file is the route: no path
+    composioApiRoute({ router, path: '/api/webhooks/composio' });
   });
 });

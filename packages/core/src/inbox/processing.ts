@@ -31,6 +31,8 @@ export interface InboxRun {
   attempts: number;
   /** When the job was queued (ms since the epoch), when the engine knows. */
   receivedAt?: number;
+  /** This run's deadline in ms, instead of the runner's `timeoutMs` (e.g. the job's expiration). */
+  timeoutMs?: number;
 }
 
 /** What a handler can learn about the job it runs in: `inboxJobOf(delivery)`. */
@@ -71,9 +73,10 @@ export function createInboxRunner(router: WebhookRouter, options: InboxRunnerOpt
   const { engine, tracing, malformed } = options;
   checkHandlerRouter(router, options.method ?? 'process', engine);
   const log = createWebhookLog(options.logger);
-  const timeoutMs = options.timeoutMs ?? false;
+  const defaultTimeoutMs = options.timeoutMs ?? false;
 
   return async (run) => {
+    const timeoutMs = run.timeoutMs ?? defaultTimeoutMs;
     const delivery = deliveryFromJob(run.data);
     if (!delivery) {
       const text = engine.message(

@@ -6,14 +6,15 @@
  * one-shot `verifyWebhook` calls.
  */
 import type { WebhookDelivery } from './events.js';
-import type { WebhookHeaders } from './headers.js';
+import { HEADER_ATTEMPT, type WebhookHeaders } from './headers.js';
 import { constantTimeEqual, signatureText } from './hmac.js';
 import type { PreparedSecrets } from './secrets.js';
 import {
   assertRawBody,
+  attemptOf,
   type CheckedHeaders,
   checkFreshness,
-  finish,
+  delivered,
   readHeaders,
   signatureMismatch,
   TIMESTAMP,
@@ -48,7 +49,7 @@ export function verifySync(
         // A branch-free XOR loop over the 44 base64 characters: constant time, and no Buffer
         // allocated for either side.
         if (constantTimeEqual(expected, signature)) {
-          return Promise.resolve(finish(headers, checked, payload));
+          return Promise.resolve(delivered(checked, payload, plainAttempt(headers)));
         }
       }
     }
@@ -103,4 +104,10 @@ function plainRecord(
   const timestamp = Number(timestampText);
   checkFreshness(timestamp, tolerance, now);
   return { id, timestamp, prefix: `${id}.${timestampText}.`, signatures: [text] };
+}
+
+/** `x-composio-delivery-attempt` by one property load when it is clean digits; else the general reader. */
+function plainAttempt(headers: WebhookHeaders): number | undefined {
+  const plain = (headers as Record<string, unknown> | null)?.[HEADER_ATTEMPT];
+  return typeof plain === 'string' && TIMESTAMP.test(plain) ? Number(plain) : attemptOf(headers);
 }

@@ -2,8 +2,8 @@
  * The reference algorithm of signature verification, step by step, over the exact raw bytes of a
  * delivery (Standard Webhooks): `base64(HMAC-SHA256(key, "${webhook-id}.${webhook-timestamp}." +
  * body))`, compared in constant time with every `v1,` entry of `webhook-signature`, for every key
- * of the rotation window. `verifier.ts` runs it, or the equivalent fast path of `verify-fast.ts`
- * when node:crypto is available (the differential property test keeps both in agreement).
+ * of the rotation window. No shortcuts here: `verify-fast.ts` holds the equivalent fast path for
+ * node:crypto, and the differential property test keeps both in agreement.
  */
 import { message, WebhookError, WebhookVerificationError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
@@ -28,16 +28,18 @@ export type WebhookBody = string | Uint8Array;
 export interface CheckedHeaders {
   id: string;
   timestamp: number;
+  /** `${id}.${timestamp}.`: what the HMAC covers before the body. */
   prefix: string;
   /** The canonical base64 text of each usable `v1,` signature. */
   signatures: string[];
 }
 
+/** Unix seconds, digits only (also the shape of a delivery attempt number). */
 export const TIMESTAMP = /^\d{1,15}$/;
 
 /**
- * The algorithm: raw body, headers (present, fresh, `v1,` signatures), then the first key whose
- * HMAC equals a signature in constant time; the payload is parsed only after that.
+ * Verifies a delivery: the body is raw, the headers are present and fresh, and the HMAC of one key
+ * equals one `v1,` signature; only then is the body parsed. Rejects with a `WebhookError`.
  */
 export async function verifyDelivery(
   prepared: PreparedSecrets,
@@ -52,13 +54,15 @@ export async function verifyDelivery(
   for (const key of prepared.keys) {
     const expected = await key.sign(checked.prefix, payload);
     for (const signature of checked.signatures) {
-      if (constantTimeEqual(expected, signature)) return finish(headers, checked, payload);
+      if (constantTimeEqual(expected, signature)) {
+        return delivered(checked, payload, attemptOf(headers));
+      }
     }
   }
   throw signatureMismatch(prepared);
 }
 
-/** Step 1: the body must be the raw bytes (or text) exactly as received, never parsed JSON. */
+/** The body must be the raw bytes (or text) exactly as received, never parsed JSON. */
 export function assertRawBody(payload: unknown): asserts payload is WebhookBody {
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
     throw new WebhookError(
@@ -70,7 +74,7 @@ export function assertRawBody(payload: unknown): asserts payload is WebhookBody 
   }
 }
 
-/** Any header shape: fetch `Headers`, any-case keys, repeated headers, several signatures. */
+/** The three headers, in any shape (`headers.ts`): present, a fresh timestamp, `v1,` signatures. */
 export function readHeaders(
   headers: WebhookHeaders,
   tolerance: number,
@@ -84,28 +88,14 @@ export function readHeaders(
     timestampText === null ||
     (timestampText === undefined && headerValues(headers ?? {}, HEADER_TIMESTAMP).length === 0);
   if (!id || timestampMissing || entries.length === 0) {
-    const missing: string[] = [];
-    if (!id) missing.push(HEADER_ID);
-    if (timestampMissing) missing.push(HEADER_TIMESTAMP);
-    if (entries.length === 0) missing.push(HEADER_SIGNATURE);
-    const conflicting = missing.filter(
-      (name) =>
-        (name === HEADER_ID && id === null) ||
-        (name === HEADER_TIMESTAMP && timestampText === null),
-    );
-    const absent = missing.filter((name) => !conflicting.includes(name));
-    const problems: string[] = [];
-    if (absent.length > 0) {
-      problems.push(
-        `Missing ${absent.join(', ')} header${absent.length > 1 ? 's' : ''}. Composio sends webhook-id, webhook-timestamp and webhook-signature on every delivery: is this request from Composio, or does a proxy strip headers?`,
-      );
-    }
-    if (conflicting.length > 0) {
-      problems.push(
-        `The ${conflicting.join(', ')} header${conflicting.length > 1 ? 's are' : ' is'} repeated with different values; a delivery carries exactly one.`,
-      );
-    }
-    throw new WebhookVerificationError('MISSING_HEADERS', message(problems.join(' ')));
+    throw missingHeaders([
+      [HEADER_ID, id === null ? 'conflicting' : id ? 'present' : 'absent'],
+      [
+        HEADER_TIMESTAMP,
+        timestampText === null ? 'conflicting' : timestampMissing ? 'absent' : 'present',
+      ],
+      [HEADER_SIGNATURE, entries.length > 0 ? 'present' : 'absent'],
+    ]);
   }
   if (timestampText === undefined || !TIMESTAMP.test(timestampText as string)) {
     throw new WebhookVerificationError(
@@ -146,10 +136,17 @@ export function checkFreshness(timestamp: number, tolerance: number, now: () => 
   }
 }
 
-export function finish(
-  headers: WebhookHeaders,
+/** `x-composio-delivery-attempt`, when it is a number. */
+export function attemptOf(headers: WebhookHeaders): number | undefined {
+  const attempt = singleHeader(headers, HEADER_ATTEMPT);
+  return attempt && TIMESTAMP.test(attempt) ? Number(attempt) : undefined;
+}
+
+/** The verified delivery: the body parsed, typed and validated (`parse.ts`). */
+export function delivered(
   checked: CheckedHeaders,
   payload: WebhookBody,
+  attempt: number | undefined,
 ): WebhookDelivery {
   const parsed = parsePayload(payload, checked);
   const delivery: WebhookDelivery = {
@@ -159,13 +156,7 @@ export function finish(
     event: parsed.event,
     raw: parsed.raw,
   };
-  // A plain record's value is read directly when it is already clean; else the general reader.
-  const plain = (headers as Record<string, unknown> | null)?.[HEADER_ATTEMPT];
-  const attempt =
-    typeof plain === 'string' && TIMESTAMP.test(plain)
-      ? plain
-      : singleHeader(headers, HEADER_ATTEMPT);
-  if (attempt && TIMESTAMP.test(attempt)) delivery.attempt = Number(attempt);
+  if (attempt !== undefined) delivery.attempt = attempt;
   return delivery;
 }
 
@@ -179,4 +170,24 @@ export function signatureMismatch(prepared: PreparedSecrets): WebhookVerificatio
     'INVALID_SIGNATURE',
     message(`No signature matched. Likely causes: ${hints.join('; ')}.`),
   );
+}
+
+/** `MISSING_HEADERS`, naming each header for what it is: absent, or repeated with different values. */
+function missingHeaders(
+  states: [name: string, state: 'present' | 'absent' | 'conflicting'][],
+): WebhookVerificationError {
+  const absent = states.filter(([, state]) => state === 'absent').map(([name]) => name);
+  const conflicting = states.filter(([, state]) => state === 'conflicting').map(([name]) => name);
+  const problems: string[] = [];
+  if (absent.length > 0) {
+    problems.push(
+      `Missing ${absent.join(', ')} header${absent.length > 1 ? 's' : ''}. Composio sends webhook-id, webhook-timestamp and webhook-signature on every delivery: is this request from Composio, or does a proxy strip headers?`,
+    );
+  }
+  if (conflicting.length > 0) {
+    problems.push(
+      `The ${conflicting.join(', ')} header${conflicting.length > 1 ? 's are' : ' is'} repeated with different values; a delivery carries exactly one.`,
+    );
+  }
+  return new WebhookVerificationError('MISSING_HEADERS', message(problems.join(' ')));
 }

@@ -48,11 +48,14 @@ describe('PostgresServer', () => {
   it('stops and restarts on the same port with its data (fast, immediate, SIGKILL)', async () => {
     const db = await createTestDatabase(server.url());
     await query(db.url, 'CREATE TABLE kept (x int); INSERT INTO kept VALUES (1)');
+    let kept = 0;
     for (const stop of [() => server.stop(), () => server.stop('immediate'), () => server.kill()]) {
       // A connection open across the stop: its backend must go too.
       const open = new pg.Client({ connectionString: db.url });
       open.on('error', () => {});
       await open.connect();
+      // A commit acknowledged just before a crash is kept (synchronous_commit is on).
+      await open.query('INSERT INTO kept VALUES (2)');
       const pids = serverProcesses(server.pid as number);
       expect(pids.length).toBeGreaterThan(4); // postmaster, checkpointer, …, the backend
       await stop();
@@ -61,7 +64,11 @@ describe('PostgresServer', () => {
       await open.end().catch(() => {});
       await expect(query(db.url, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
       await server.restart();
-      expect(await query(db.url, 'SELECT x FROM kept')).toEqual([{ x: 1 }]);
+      expect(await query(db.url, 'SELECT x FROM kept WHERE x = 1')).toEqual([{ x: 1 }]);
+      kept++;
+      expect(await query(db.url, 'SELECT count(*)::int AS n FROM kept WHERE x = 2')).toEqual([
+        { n: kept },
+      ]);
     }
     await db.drop();
   });

@@ -1,7 +1,7 @@
 /**
- * The built-in controller (zero-boilerplate mode): `POST <path>` answers Composio with the
- * exchange's status, body and headers. One class per module definition, so two apps in one
- * process (tests) can use different paths.
+ * The built-in controller: every method at `path` reaches the exchange, which answers Composio's
+ * `POST` with the router's outcome and anything else 405 with `Allow: POST`. One class per module
+ * definition, so two apps in one process (tests) can use different paths.
  */
 import {
   All,
@@ -14,8 +14,9 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { finishExchange } from './body-hook.js';
 import { COMPOSIO_ROUTE_METADATA } from './constants.js';
-import { type ComposioHttpRequest, exchangeRequest, sendReceiverResponse } from './http.js';
+import { type ComposioHttpRequest, sendReceiverResponse } from './http.js';
 import { ComposioWebhooksService } from './service.js';
 
 export function createWebhookController(
@@ -25,18 +26,17 @@ export function createWebhookController(
   // VERSION_NEUTRAL: the route stays where Composio was told it is, whatever versioning the app uses.
   @Controller({ path, version: VERSION_NEUTRAL })
   class ComposioWebhookController {
-    // Every method reaches the exchange, which answers all but POST 405 with `Allow: POST`.
     constructor(
       @Inject(ComposioWebhooksService) private readonly webhooks: ComposioWebhooksService,
-      @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+      @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
     ) {}
 
     @All()
     @HttpCode(200)
     async receive(@Req() request: ComposioHttpRequest, @Res() response: unknown): Promise<void> {
-      const result = await this.webhooks.exchange.handle(exchangeRequest(request));
+      const result = await finishExchange(this.webhooks.exchange, request);
       if (result.type === 'respond') {
-        sendReceiverResponse(this.adapterHost.httpAdapter, response, result.response);
+        sendReceiverResponse(this.host.httpAdapter, response, result.response);
       }
     }
   }

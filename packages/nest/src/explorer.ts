@@ -1,9 +1,9 @@
 /**
- * At start-up: exempts the module's webhook routes from the platform's body parser (see
- * raw-routes.ts), and finds the methods decorated with `@OnComposioEvent` & co. on every
- * provider and controller and registers them on the module's core router. Handlers are called as the
- * provider's own methods (like `@nestjs/event-emitter`'s `@OnEvent`), so DI is intact and an
- * error they throw reaches the receiver (500, claim released, Composio retries).
+ * At start-up: tells the body hook which routes are webhook routes (the built-in one, and every
+ * route guarded by `ComposioWebhookGuard`), and registers the methods decorated with
+ * `@OnComposioEvent` & co. of every provider and controller on the module's core router. Handlers
+ * are called as the provider's own methods (like `@nestjs/event-emitter`'s `@OnEvent`), so DI is
+ * intact and an error they throw reaches the exchange (500, claim released, Composio retries).
  */
 import {
   type ComposioEvent,
@@ -11,16 +11,15 @@ import {
   type WebhookRouter,
 } from '@composio-webhooks/core';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import {
-  ContextIdFactory,
-  DiscoveryService,
-  HttpAdapterHost,
-  MetadataScanner,
-  ModuleRef,
-} from '@nestjs/core';
+import { ContextIdFactory, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
+import { COMPOSIO_ROUTE_METADATA } from './constants.js';
 import { type HandlerRegistration, handlerRegistrations } from './decorators.js';
-import { exemptFromBodyParsers, webhookPaths } from './raw-routes.js';
+import { ComposioWebhookGuard } from './guard.js';
 import { ComposioWebhooksService } from './service.js';
+
+/** Nest's metadata keys (`@nestjs/common/constants`), stable across majors. */
+const PATH_METADATA = 'path';
+const GUARDS_METADATA = '__guards__';
 
 type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
 type HandlerMethod = (event: ComposioEvent, delivery: WebhookDelivery) => unknown;
@@ -35,21 +34,13 @@ export class ComposioWebhooksExplorer implements OnModuleInit {
     @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
     @Inject(ComposioWebhooksService) private readonly webhooks: ComposioWebhooksService,
-    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
   ) {}
 
   onModuleInit(): void {
     if (this.explored) return;
     this.explored = true;
     const controllers = this.discovery.getControllers();
-    // Nest has registered its body parsers and routes by now (init order): exempt ours.
-    if (this.host.httpAdapter) {
-      exemptFromBodyParsers(
-        this.host.httpAdapter,
-        webhookPaths(controllers, this.scanner, this.moduleRef),
-        this.logger,
-      );
-    }
+    for (const wrapper of controllers) this.addWebhookRoutes(wrapper.metatype);
     const wrappers = [...this.discovery.getProviders(), ...controllers];
     for (const wrapper of wrappers) {
       const { instance } = wrapper;
@@ -65,6 +56,26 @@ export class ComposioWebhooksExplorer implements OnModuleInit {
         for (const registration of registrations) {
           register(this.webhooks.router, registration, handler);
           this.logger.log(`Mapped ${handler.name} to ${describe(registration)}`);
+        }
+      }
+    }
+  }
+
+  /** The built-in controller's route, and each route of `controller` that our guard guards. */
+  private addWebhookRoutes(controller: unknown): void {
+    if (typeof controller !== 'function') return;
+    const { exchange, guardExchange, routes } = this.webhooks;
+    const builtIn = Reflect.getMetadata(COMPOSIO_ROUTE_METADATA, controller) === true;
+    const classGuarded = guardedBy(controller);
+    const prototype = controller.prototype as Record<string, unknown>;
+    for (const name of this.scanner.getAllMethodNames(prototype)) {
+      const method = prototype[name];
+      if (typeof method !== 'function') continue;
+      const methodPaths: unknown = Reflect.getMetadata(PATH_METADATA, method);
+      if (methodPaths === undefined || !(builtIn || classGuarded || guardedBy(method))) continue;
+      for (const controllerPath of asList(Reflect.getMetadata(PATH_METADATA, controller))) {
+        for (const methodPath of asList(methodPaths)) {
+          routes.add(`${controllerPath}/${methodPath}`, builtIn ? exchange : guardExchange);
         }
       }
     }
@@ -132,4 +143,18 @@ function describe(registration: HandlerRegistration): string {
     case 'unknown':
       return 'unknown composio.* events';
   }
+}
+
+function asList(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value ?? '']).filter(
+    (v): v is string => typeof v === 'string',
+  );
+}
+
+function guardedBy(target: object): boolean {
+  const guards: unknown = Reflect.getMetadata(GUARDS_METADATA, target);
+  return (
+    Array.isArray(guards) &&
+    guards.some((g) => g === ComposioWebhookGuard || g instanceof ComposioWebhookGuard)
+  );
 }

@@ -22,17 +22,13 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { finishExchange } from './body-hook.js';
 import { DELIVERY_REQUEST_PROPERTY, nestMessage } from './constants.js';
 import { type ComposioWebhookRequest, deliveryOf } from './decorators.js';
-import {
-  type ComposioHttpRequest,
-  exchangeRequest,
-  nodeResponseOf,
-  setResponseHeaders,
-} from './http.js';
+import { type ComposioHttpRequest, nodeResponseOf, setResponseHeaders } from './http.js';
 import { ComposioWebhooksService } from './service.js';
 
-/** The receiver's answer to a request the guard did not let through. */
+/** The module's answer to a request the guard did not let through (an `HttpException`). */
 export class ComposioWebhookException extends HttpException {
   readonly receiverResponse: ReceiverResponse;
 
@@ -43,13 +39,25 @@ export class ComposioWebhookException extends HttpException {
   }
 }
 
+/**
+ * Verifies and claims the delivery of the route it guards, for `@ComposioDelivery()`.
+ *
+ * @example
+ * ```ts
+ * @Post('composio')
+ * @UseGuards(ComposioWebhookGuard)
+ * receive(@ComposioDelivery() delivery: WebhookDelivery) {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#verify-only-composiowebhookguard
+ */
 @Injectable()
 export class ComposioWebhookGuard implements CanActivate {
   constructor(
     @Inject(ComposioWebhooksService) private readonly webhooks: ComposioWebhooksService,
-    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
   ) {}
 
+  /** Resolves `true` once the delivery is handed to the route; rejects with the module's refusal. */
   canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') {
       throw new WebhookConfigError(
@@ -63,31 +71,22 @@ export class ComposioWebhookGuard implements CanActivate {
     const response = http.getResponse<unknown>();
     // The guard may be applied twice (controller and method): claim once.
     if (deliveryOf(request)) return Promise.resolve(true);
-    const node = nodeResponseOf(response);
-    if (!node) {
-      throw new WebhookConfigError(
-        nestMessage('ComposioWebhookGuard: expected an Express or Fastify response object.'),
-      );
-    }
-    // Resolves true once the delivery is handed to the route; the exchange then waits for the
-    // route's answer and settles from it (2xx processed; anything else released).
+    // The exchange waits for the route's answer and settles from it (2xx processed; else released).
     return new Promise<boolean>((resolve, reject) => {
-      this.webhooks.guardExchange
-        .handle({
-          ...exchangeRequest(request),
-          handOver: (delivery) => {
-            request[DELIVERY_REQUEST_PROPERTY] = delivery;
-            // The platform's parser left this route's body unread: `@Body()` gets the parsed JSON.
-            if (request.body === undefined) request.body = delivery.raw;
-            resolve(true);
-            return observeNodeResponse(node);
-          },
-        })
-        .then((result) => {
-          if (result.type !== 'respond') return;
-          setResponseHeaders(this.adapterHost.httpAdapter, response, result.response);
-          reject(new ComposioWebhookException(result.response));
-        }, reject);
+      finishExchange(this.webhooks.guardExchange, request, (delivery, body) => {
+        request[DELIVERY_REQUEST_PROPERTY] = delivery;
+        // The body hook read this route's body, so no parser did: `@Body()` gets its JSON.
+        if (request.body == null) {
+          request.body = delivery.raw;
+          request.rawBody = body;
+        }
+        resolve(true);
+        return observeNodeResponse(nodeResponseOf(response));
+      }).then((result) => {
+        if (result.type !== 'respond') return;
+        setResponseHeaders(this.host.httpAdapter, response, result.response);
+        reject(new ComposioWebhookException(result.response));
+      }, reject);
     });
   }
 }

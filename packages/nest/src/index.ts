@@ -1,13 +1,11 @@
 /**
  * `@composio-webhooks/nest`: receive Composio webhooks in NestJS 11 and 12, on the Express and
- * Fastify platforms.
- *
- * Everything of `@composio-webhooks/core` is re-exported, so one import is enough (and
+ * Fastify platforms. Core's user kit is re-exported, so one import is enough (and
  * `declare module '@composio-webhooks/nest'` augments `TriggerPayloads`).
  */
 
 export * from '@composio-webhooks/core';
-export { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, DEFAULT_WEBHOOK_PATH } from './constants.js';
+export { COMPOSIO_WEBHOOKS_MODULE_OPTIONS } from './constants.js';
 export {
   ComposioDelivery,
   type ComposioEventHandler,

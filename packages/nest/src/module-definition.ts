@@ -1,40 +1,32 @@
-/** The configurable-module scaffolding: `forRoot`, `forRootAsync`, the options token. */
+/** `ConfigurableModuleBuilder` carries the options: `forRoot`, `forRootAsync`, the options token. */
+import { DEFAULT_WEBHOOK_PATH } from '@composio-webhooks/core';
+import { normalizePath } from '@composio-webhooks/core/adapter';
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS } from './constants.js';
+import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, PACKAGE_NAME } from './constants.js';
 import { createWebhookController } from './controller.js';
-import {
-  type ComposioWebhooksModuleExtras,
-  type ComposioWebhooksModuleOptions,
-  checkControllerDecorators,
-  checkIsGlobal,
-  resolvePath,
-} from './options.js';
+import type { ComposioWebhooksModuleExtras, ComposioWebhooksModuleOptions } from './options.js';
 
-const definition = new ConfigurableModuleBuilder<ComposioWebhooksModuleOptions>({
-  moduleName: 'ComposioWebhooks',
-  optionsInjectionToken: COMPOSIO_WEBHOOKS_MODULE_OPTIONS,
-})
-  .setClassMethodName('forRoot')
-  .setFactoryMethodName('createComposioWebhooksOptions')
-  .setExtras<ComposioWebhooksModuleExtras>(
-    { path: undefined, isGlobal: true, controllerDecorators: undefined },
-    (module, extras) => {
-      const path = resolvePath(extras.path);
-      return {
+export const { ConfigurableModuleClass: ConfigurableComposioWebhooksModule } =
+  new ConfigurableModuleBuilder<ComposioWebhooksModuleOptions>({
+    moduleName: 'ComposioWebhooks',
+    optionsInjectionToken: COMPOSIO_WEBHOOKS_MODULE_OPTIONS,
+  })
+    .setClassMethodName('forRoot')
+    .setFactoryMethodName('createComposioWebhooksOptions')
+    .setExtras<ComposioWebhooksModuleExtras>(
+      { path: DEFAULT_WEBHOOK_PATH, isGlobal: true, controllerDecorators: [] },
+      (module, { path, isGlobal, controllerDecorators }) => ({
         ...module,
-        global: checkIsGlobal(extras.isGlobal),
+        global: isGlobal,
         controllers:
-          path === undefined
+          path === false
             ? []
             : [
                 createWebhookController(
-                  path,
-                  checkControllerDecorators(extras.controllerDecorators),
+                  normalizePath(path, PACKAGE_NAME) ?? DEFAULT_WEBHOOK_PATH,
+                  controllerDecorators,
                 ),
               ],
-      };
-    },
-  )
-  .build();
-
-export const ConfigurableComposioWebhooksModule = definition.ConfigurableModuleClass;
+      }),
+    )
+    .build();

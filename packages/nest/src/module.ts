@@ -1,7 +1,7 @@
 /**
- * `ComposioWebhooksModule.forRoot(options)` / `.forRootAsync({ imports, inject, useFactory })`:
- * one core receiver for the app, the decorated handlers of every provider, the built-in route
- * (unless `path: false`) and `ComposioWebhookGuard` for your own routes.
+ * `ComposioWebhooksModule`: one exchange for the built-in route and one for
+ * `ComposioWebhookGuard`, the decorated handlers of every provider, and the built-in route
+ * (unless `path: false`).
  */
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -9,39 +9,33 @@ import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS } from './constants.js';
 import { ComposioWebhooksExplorer } from './explorer.js';
 import { ComposioWebhookGuard } from './guard.js';
 import { ConfigurableComposioWebhooksModule } from './module-definition.js';
-import {
-  type ComposioWebhooksModuleAsyncOptions,
-  type ComposioWebhooksModuleExtras,
-  type ComposioWebhooksModuleOptions,
-  checkAsyncOptions,
-} from './options.js';
+import type { ComposioWebhooksModuleExtras, ComposioWebhooksModuleOptions } from './options.js';
 import { ComposioWebhooksService } from './service.js';
 
+/**
+ * Receives Composio webhooks: `forRoot(options)` with the options inline, or
+ * `forRootAsync({ imports, inject, useFactory, path })` with options from a factory.
+ *
+ * @param options every option of a `composio-webhooks` adapter (`secret`, `router`,
+ *   `onRefusal`, …); `secret` omitted: `COMPOSIO_WEBHOOK_SECRET`. Checked at start-up.
+ * @example
+ * ```ts
+ * @Module({ imports: [ComposioWebhooksModule.forRoot()], providers: [WebhookHandlers] })
+ * export class AppModule {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#options
+ */
 @Module({
   imports: [DiscoveryModule],
   providers: [ComposioWebhooksService, ComposioWebhooksExplorer, ComposioWebhookGuard],
   exports: [ComposioWebhooksService, ComposioWebhookGuard, COMPOSIO_WEBHOOKS_MODULE_OPTIONS],
 })
 export class ComposioWebhooksModule extends ConfigurableComposioWebhooksModule {
-  /**
-   * Options inline. `secret` omitted: read from `COMPOSIO_WEBHOOK_SECRET`. An empty or missing
-   * secret fails at start-up with an error naming it.
-   */
+  /** `forRoot()` with no argument: every default, the secret from `COMPOSIO_WEBHOOK_SECRET`. */
   static override forRoot(
     options: ComposioWebhooksModuleOptions & ComposioWebhooksModuleExtras = {},
   ): DynamicModule {
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = this class, the dynamic module's `module`.
     return super.forRoot(options);
-  }
-
-  /**
-   * Options from a factory, e.g. the secret from `ConfigService`:
-   * `forRootAsync({ inject: [ConfigService], useFactory: (config: ConfigService) => ({ secret: config.get('COMPOSIO_WEBHOOK_SECRET') }) })`.
-   * `path` and `isGlobal` go here, not in what the factory returns.
-   */
-  static override forRootAsync(options: ComposioWebhooksModuleAsyncOptions): DynamicModule {
-    checkAsyncOptions(options);
-    // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = this class, the dynamic module's `module`.
-    return super.forRootAsync(options);
   }
 }

@@ -1,12 +1,13 @@
 /**
- * `ComposioWebhooksService`: the module's router and its two exchanges (the built-in controller
- * answers with the router; `ComposioWebhookGuard` hands deliveries to your route), built and
- * validated when the module is instantiated, i.e. at start-up. Both share one dedupe store.
+ * `ComposioWebhooksService`: the module's router and its two exchanges (the built-in route
+ * answers with the router; `ComposioWebhookGuard` hands deliveries to your route), built when the
+ * module is instantiated, so core's option checks fail the app at start-up. Both share one
+ * dedupe store. It also adds the body hook once the app has its HTTP adapter (body-hook.ts).
  */
 import {
   createWebhookRouter,
-  type IdempotencyStore,
   MemoryIdempotencyStore,
+  WebhookConfigError,
   type WebhookDelivery,
   type WebhookLogFields,
   type WebhookLogger,
@@ -14,8 +15,10 @@ import {
 } from '@composio-webhooks/core';
 import { createExchange, type WebhookExchange } from '@composio-webhooks/core/adapter';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, PACKAGE_NAME } from './constants.js';
-import { type ComposioWebhooksModuleOptions, checkModuleOptions } from './options.js';
+import { HttpAdapterHost } from '@nestjs/core';
+import { addBodyHook, WebhookRoutes } from './body-hook.js';
+import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, nestMessage, PACKAGE_NAME } from './constants.js';
+import type { ComposioWebhooksModuleOptions } from './options.js';
 
 /**
  * Core's problems go to Nest's logger, so the app's logger settings apply: the delivery's fields
@@ -37,19 +40,29 @@ function nestLogger(): WebhookLogger {
 export class ComposioWebhooksService {
   /** The router the decorated handlers are registered on; add handlers in code here too. */
   readonly router: WebhookRouter;
-  /** The built-in controller's exchange: verify, dedupe, dispatch to the router, answer. */
+  /** The built-in route's exchange: verify, dedupe, dispatch to the router, answer. */
   readonly exchange: WebhookExchange;
   /** The guard's exchange: verify, dedupe, hand the delivery to the guarded route. */
   readonly guardExchange: WebhookExchange;
+  /** The routes whose body the body hook reads (filled in at start-up by the explorer). */
+  readonly routes = new WebhookRoutes();
 
-  constructor(@Inject(COMPOSIO_WEBHOOKS_MODULE_OPTIONS) options: ComposioWebhooksModuleOptions) {
-    const checked = checkModuleOptions(options);
-    this.router = checked.router ?? createWebhookRouter();
-    const logger = checked.logger === undefined ? nestLogger() : checked.logger;
+  constructor(
+    @Inject(COMPOSIO_WEBHOOKS_MODULE_OPTIONS) options: ComposioWebhooksModuleOptions | undefined,
+    @Inject(HttpAdapterHost) host: HttpAdapterHost,
+  ) {
+    if (options && typeof options === 'object' && 'path' in options) {
+      throw new WebhookConfigError(
+        nestMessage(
+          '`path` goes to forRootAsync({ path, useFactory }) itself, not in what the factory returns: the route is fixed when the module is defined.',
+        ),
+      );
+    }
+    this.router = options?.router ?? createWebhookRouter();
+    const logger = options?.logger === undefined ? nestLogger() : options.logger;
     // One store for both exchanges, so a delivery is deduped whichever route it reaches.
-    const idempotency: IdempotencyStore | false =
-      checked.idempotency ?? new MemoryIdempotencyStore({ logger });
-    const shared = { ...checked, idempotency, logger };
+    const idempotency = options?.idempotency ?? new MemoryIdempotencyStore({ logger });
+    const shared = { ...options, idempotency, logger };
     this.exchange = createExchange(
       { ...shared, router: this.router },
       { packageName: PACKAGE_NAME, kind: 'route' },
@@ -58,6 +71,8 @@ export class ComposioWebhooksService {
       { ...shared, router: undefined },
       { packageName: PACKAGE_NAME, kind: 'route', route: 'the guarded route' },
     );
+    // Fires when the app gets its HTTP adapter: before Nest registers its body parsers.
+    host.init$.subscribe(() => addBodyHook(host.httpAdapter, this.routes));
   }
 
   /** Runs the decorated handlers for a verified delivery (e.g. from a guarded route). */

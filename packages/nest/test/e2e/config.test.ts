@@ -20,6 +20,7 @@ import {
 import {
   type CanActivate,
   type ExecutionContext,
+  HttpException,
   Inject,
   Injectable,
   type ModuleMetadata,
@@ -102,27 +103,32 @@ describe('options are validated at start-up', () => {
     expect(error.message).toMatch(/^\[@composio-webhooks\/nest\] .*maxBodyBytes/);
   });
 
-  it('forRootAsync without useFactory/useClass/useExisting fails where it is called', () => {
-    expect(() =>
-      ComposioWebhooksModule.forRootAsync(
-        {} as Parameters<typeof ComposioWebhooksModule.forRootAsync>[0],
-      ),
-    ).toThrow(/forRootAsync needs `useFactory`/);
-  });
-
   it('path returned by the async factory is refused: it belongs to forRootAsync itself', async () => {
     const error = await startupError([
       ComposioWebhooksModule.forRootAsync({
         useFactory: () => ({ secret: SECRET, path: '/x' }) as ComposioWebhooksModuleOptions,
       }),
     ]);
-    expect(error.message).toContain('`path` must be passed to forRootAsync({ path, useFactory })');
+    expect(isWebhookError(error) && error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain('`path` goes to forRootAsync({ path, useFactory }) itself');
   });
 
-  it.each([[''], ['/'], [42]])('path %j is refused', (path) => {
-    expect(() =>
-      ComposioWebhooksModule.forRoot({ secret: SECRET, path: path as unknown as string }),
-    ).toThrow(/`path` must be a route such as '\/webhooks\/composio'/);
+  it.each([[''], ['/hooks?x=1'], [42]])(
+    'path %j is refused as every adapter refuses it',
+    (path) => {
+      expect(() =>
+        ComposioWebhooksModule.forRoot({ secret: SECRET, path: path as unknown as string }),
+      ).toThrow(
+        /^\[@composio-webhooks\/nest\] `path` must be a URL path such as '\/webhooks\/composio'/,
+      );
+    },
+  );
+
+  it('onRefusal must be a function, as for every adapter', async () => {
+    const error = await startupError([
+      ComposioWebhooksModule.forRoot({ secret: SECRET, onRefusal: 'log' as never }),
+    ]);
+    expect(error.message).toMatch(/^\[@composio-webhooks\/nest\] `onRefusal` must be a function/);
   });
 
   it('a secret from COMPOSIO_WEBHOOK_SECRET works', async () => {
@@ -281,13 +287,30 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
     expect((await deliver(open, buildTriggerMessage())).status).toBe(200);
   });
 
-  it('controllerDecorators must be class decorators', () => {
-    expect(() =>
-      ComposioWebhooksModule.forRoot({
-        secret: SECRET,
-        controllerDecorators: ['public'] as unknown as ClassDecorator[],
-      }),
-    ).toThrow('`controllerDecorators` must be an array of class decorators');
+  it("onRefusal sees each refusal; throwing hands it to Nest's exception handling", async () => {
+    const refusals: string[] = [];
+    const t = await createTestApp({
+      platform,
+      imports: [
+        ComposioWebhooksModule.forRoot({
+          secret: SECRET,
+          logger: false,
+          onRefusal: ({ error, response }) => {
+            refusals.push(`${response.status} ${error.code}`);
+            if (error.code === 'TIMESTAMP_OUT_OF_TOLERANCE') throw new HttpException('late', 418);
+          },
+        }),
+      ],
+    });
+    apps.push(t);
+    const forged = await deliver(t, buildTriggerMessage(), { secret: 'not-it' });
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.code).toBe('INVALID_SIGNATURE');
+    const stale = await deliver(t, buildTriggerMessage(), {
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
+    expect(stale.status).toBe(418);
+    expect(refusals).toEqual(['401 INVALID_SIGNATURE', '401 TIMESTAMP_OUT_OF_TOLERANCE']);
   });
 
   it('isGlobal: false still serves the built-in route', async () => {

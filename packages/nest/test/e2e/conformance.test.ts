@@ -59,8 +59,6 @@ for (const platform of PLATFORMS) {
         const conformance = createConformanceApp();
         const t = await createTestApp({
           platform,
-          rawBody: false,
-          jsonLimit: false,
           imports: [
             ComposioWebhooksModule.forRoot({ ...CONFORMANCE_OPTIONS, router: conformance.router }),
           ],

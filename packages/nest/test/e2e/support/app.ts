@@ -12,15 +12,17 @@ export const PLATFORMS: readonly Platform[] = ['express', 'fastify'];
 export interface TestAppOptions
   extends Pick<ModuleMetadata, 'imports' | 'providers' | 'controllers'> {
   platform: Platform;
-  /** Nest's `rawBody` option (default true, as the README says). */
+  /** Nest's `rawBody` option (default: off, Nest's default and the README's set-up). */
   rawBody?: boolean;
   /** Nest's `bodyParser` option (default: Nest's default, on). */
   bodyParser?: boolean;
   /**
-   * Express only: `app.useBodyParser('json', { limit })` as the README says (default '1mb');
-   * `false` keeps Nest's default parser (100 KB).
+   * Express only: `app.useBodyParser('json', { limit })`; default: none, Nest's own parser
+   * (100 KB), as in the README's set-up.
    */
   jsonLimit?: string | false;
+  /** Express only: called with the adapter before the app is created (middleware ahead of Nest's). */
+  express?: (adapter: ExpressAdapter) => void;
   /** Called before `init()`, e.g. to set a global prefix. */
   configure?: (app: INestApplication) => void;
 }
@@ -40,16 +42,15 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   }).compile();
   const nestOptions = {
     logger: false as const,
-    rawBody: options.rawBody ?? true,
+    rawBody: options.rawBody ?? false,
     ...(options.bodyParser === undefined ? {} : { bodyParser: options.bodyParser }),
   };
   let app: INestApplication;
   if (options.platform === 'express') {
-    const express = moduleRef.createNestApplication<NestExpressApplication>(
-      new ExpressAdapter(),
-      nestOptions,
-    );
-    const limit = options.jsonLimit ?? '1mb';
+    const adapter = new ExpressAdapter();
+    options.express?.(adapter);
+    const express = moduleRef.createNestApplication<NestExpressApplication>(adapter, nestOptions);
+    const limit = options.jsonLimit ?? false;
     if (limit !== false) express.useBodyParser('json', { limit });
     app = express;
   } else {

@@ -13,12 +13,21 @@ import { type Answer, FakeStore, type FakeWireSubscription, HttpFailure } from '
 import { FakeTriggerTypes, type FakeWireTriggerType } from './fake-trigger-types.js';
 
 export { FAKE_EVENT_TYPES, type FakeWireSubscription } from './fake-store.js';
+
+/** Composio serves its resources under both version paths. */
+const DEFAULT_API_PATHS = ['/api/v3.1', '/api/v3'];
+
 export type { FakeWireTriggerType } from './fake-trigger-types.js';
 
 export interface FakeSubscriptionsApiOptions {
   /** Accepted API keys; each one is a separate project. Default `['test-api-key']`. */
   apiKeys?: string[];
-  /** Path prefix of the API. Default `/api/v3.1`. */
+  /**
+   * The API version paths served, each with every resource, as Composio does. Default
+   * `['/api/v3.1', '/api/v3']`. `RecordedRequest.apiPath` says which one a request used.
+   */
+  apiPaths?: readonly string[];
+  /** @deprecated Use `apiPaths: [basePath]`. */
   basePath?: string;
   /** Page size of `GET /webhook_subscriptions` when no `limit` is given. Default 10. */
   defaultLimit?: number;
@@ -55,7 +64,9 @@ export interface FakeFault {
 
 export interface RecordedRequest {
   method: string;
-  /** Path after the base path, e.g. `/webhook_subscriptions/whs_1`. */
+  /** The API version path the request used (`/api/v3.1`, `/api/v3`); `undefined` for none. */
+  apiPath: string | undefined;
+  /** Path after the API version path, e.g. `/webhook_subscriptions/whs_1`. */
   path: string;
   query: Record<string, string>;
   /** The raw query string without `?` (repeated keys such as `toolkit_slugs` stay visible). */
@@ -69,7 +80,10 @@ export interface RecordedRequest {
 }
 
 export interface FakeSubscriptionsApi {
-  /** Base URL to give the client: origin + base path, e.g. `http://127.0.0.1:41234/api/v3.1`. */
+  /**
+   * The origin to give the client as `baseUrl` (or `COMPOSIO_BASE_URL`), e.g.
+   * `http://127.0.0.1:41234`: requests go to `${url}/api/v3.1/…` and `${url}/api/v3/…`.
+   */
   readonly url: string;
   readonly requests: RecordedRequest[];
   /** Queue a fault; faults apply in the order queued. */
@@ -88,7 +102,9 @@ export async function createFakeSubscriptionsApi(
   options: FakeSubscriptionsApiOptions = {},
 ): Promise<FakeSubscriptionsApi> {
   const apiKeys = new Set(options.apiKeys ?? ['test-api-key']);
-  const basePath = (options.basePath ?? '/api/v3.1').replace(/\/+$/, '');
+  const apiPaths = (
+    options.apiPaths ?? (options.basePath === undefined ? DEFAULT_API_PATHS : [options.basePath])
+  ).map((path) => path.replace(/\/+$/, ''));
   const defaultLimit = options.defaultLimit ?? 10;
   const store = new FakeStore(defaultLimit);
   const triggerTypes = new FakeTriggerTypes(
@@ -110,9 +126,11 @@ export async function createFakeSubscriptionsApi(
       body = text;
     }
     const header = req.headers['x-api-key'];
+    const apiPath = apiPaths.find((path) => url.pathname.startsWith(`${path}/`));
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
-      path: url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname,
+      apiPath,
+      path: apiPath === undefined ? url.pathname : url.pathname.slice(apiPath.length),
       query: Object.fromEntries(url.searchParams),
       search: url.search.slice(1),
       apiKey: typeof header === 'string' ? header : undefined,
@@ -156,7 +174,7 @@ export async function createFakeSubscriptionsApi(
     if (fault && !fault.afterEffect) return send(faultAnswer());
 
     let answer: Answer;
-    if (!url.pathname.startsWith(`${basePath}/`)) {
+    if (apiPath === undefined) {
       answer = errorAnswer(404, 'NotFound', `No route for ${record.method} ${url.pathname}.`);
     } else if (record.apiKey === undefined || !apiKeys.has(record.apiKey)) {
       answer = errorAnswer(
@@ -188,7 +206,7 @@ export async function createFakeSubscriptionsApi(
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${host}:${address.port}${basePath}`,
+    url: `http://${host}:${address.port}`,
     requests,
     fault(fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 });

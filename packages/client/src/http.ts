@@ -33,7 +33,9 @@ export interface ResolvedRetryOptions {
 
 export interface HttpConfig {
   apiKey: string;
-  /** Without a trailing slash. */
+  /** Composio's API origin (the `baseUrl` option), without a trailing slash. */
+  origin: string;
+  /** Origin + the API version path: request paths are appended to it. No trailing slash. */
   baseUrl: string;
   fetch: typeof fetch;
   timeoutMs: number;

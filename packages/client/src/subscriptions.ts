@@ -1,6 +1,7 @@
 /**
  * `createSubscriptionsClient()`: the Webhook Subscriptions API of Composio, typed.
  */
+import { resolveBase, SUBSCRIPTIONS_API_PATH } from './base-url.js';
 import { ComposioConfigError, isComposioApiError, SubscriptionExistsError } from './errors.js';
 import { type HttpConfig, type HttpRequest, resolveRetryOptions, send } from './http.js';
 import { followCursor } from './paging.js';
@@ -32,7 +33,7 @@ import {
   toWirePatch,
 } from './wire.js';
 
-export const DEFAULT_BASE_URL = 'https://backend.composio.dev/api/v3.1';
+export { DEFAULT_BASE_URL } from './base-url.js';
 /** The deadline of one API request attempt, body included: 30 s. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** @deprecated Use `DEFAULT_REQUEST_TIMEOUT_MS`. */
@@ -40,8 +41,10 @@ export const DEFAULT_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
 const CLIENT_VERSION = '0.1.0';
 
 export interface SubscriptionsClient {
-  /** The base URL in use (after defaults), without a trailing slash. */
+  /** Composio's API origin in use (`baseUrl` after defaults), without a trailing slash. */
   readonly baseUrl: string;
+  /** Where requests go: `baseUrl` + `/api/v3.1`. */
+  readonly apiUrl: string;
   /** One page of the project's subscriptions. */
   list(params?: ListSubscriptionsParams, options?: RequestOptions): Promise<SubscriptionPage>;
   /** Every subscription, following `nextCursor` page after page. */
@@ -85,7 +88,8 @@ export function createSubscriptionsClient(
   const base = '/webhook_subscriptions';
 
   const client: SubscriptionsClient = {
-    baseUrl: config.baseUrl,
+    baseUrl: config.origin,
+    apiUrl: config.baseUrl,
 
     async list(params = {}, requestOptions = {}) {
       checkListParams(params);
@@ -222,10 +226,13 @@ export function createSubscriptionsClient(
   return client;
 }
 
-/** Options → transport config (API key, base URL, fetch, timeout, retries); throws `ComposioConfigError`. */
+/**
+ * Options → transport config (API key, origin + `apiPath`, fetch, timeout, retries); throws
+ * `ComposioConfigError`.
+ */
 export function resolveConfig(
   options: SubscriptionsClientOptions,
-  defaultBaseUrl = DEFAULT_BASE_URL,
+  apiPath = SUBSCRIPTIONS_API_PATH,
 ): HttpConfig {
   const env = readEnv();
   const apiKey = (options.apiKey ?? env.COMPOSIO_API_KEY ?? '').trim();
@@ -236,16 +243,12 @@ export function resolveConfig(
         '(the project API key from the Composio dashboard, sent as x-api-key).',
     );
   }
-  const rawBaseUrl = options.baseUrl ?? (env.COMPOSIO_BASE_URL || undefined) ?? defaultBaseUrl;
-  let parsed: URL;
-  try {
-    parsed = new URL(rawBaseUrl);
-  } catch {
-    throw new ComposioConfigError('INVALID_OPTION', `baseUrl is not a valid URL: "${rawBaseUrl}".`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ComposioConfigError('INVALID_OPTION', `baseUrl must be http(s): "${rawBaseUrl}".`);
-  }
+  const fromEnv = options.baseUrl === undefined && Boolean(env.COMPOSIO_BASE_URL);
+  const { origin, apiUrl } = resolveBase(
+    options.baseUrl ?? (env.COMPOSIO_BASE_URL || undefined),
+    fromEnv,
+    apiPath,
+  );
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') {
     throw new ComposioConfigError('INVALID_OPTION', 'No fetch available: pass { fetch }.');
@@ -273,7 +276,8 @@ export function resolveConfig(
   }
   return {
     apiKey,
-    baseUrl: rawBaseUrl.replace(/\/+$/, ''),
+    origin,
+    baseUrl: apiUrl,
     fetch: fetchImpl,
     timeoutMs,
     retry,

@@ -3,6 +3,7 @@
  * Each trigger type carries the JSON Schema of the `data` its deliveries hold (`payload`), which
  * `composio-webhooks generate types` / `generate validators` turn into types and validators.
  */
+import { DEFAULT_BASE_URL, TRIGGER_TYPES_API_PATH } from './base-url.js';
 import { ComposioConfigError } from './errors.js';
 import { send } from './http.js';
 import { followCursor } from './paging.js';
@@ -11,7 +12,11 @@ import type { RequestOptions, SubscriptionsClientOptions } from './types.js';
 import { ShapeError } from './wire.js';
 import { parseTriggerSlugs, parseTriggerType, parseTriggerTypePage } from './wire-trigger-types.js';
 
-export const DEFAULT_TRIGGER_TYPES_BASE_URL = 'https://backend.composio.dev/api/v3';
+/**
+ * @deprecated `baseUrl` is Composio's API origin for every client now (`DEFAULT_BASE_URL`); the
+ * trigger types client adds `/api/v3` itself.
+ */
+export const DEFAULT_TRIGGER_TYPES_BASE_URL = DEFAULT_BASE_URL;
 
 /** The API's largest page (`limit`). */
 export const MAX_TRIGGER_TYPES_LIMIT = 1000;
@@ -58,8 +63,10 @@ export interface ListTriggerTypesParams {
 }
 
 export interface TriggerTypesClient {
-  /** The base URL in use (after defaults), without a trailing slash. */
+  /** Composio's API origin in use (`baseUrl` after defaults), without a trailing slash. */
   readonly baseUrl: string;
+  /** Where requests go: `baseUrl` + `/api/v3`. */
+  readonly apiUrl: string;
   /** Every trigger type of the given toolkits: all pages, following `next_cursor`. */
   listTriggerTypes(
     params?: ListTriggerTypesParams,
@@ -81,17 +88,18 @@ export interface TriggerTypesClient {
 }
 
 /**
- * Same options as `createSubscriptionsClient` (API key, `fetch`, timeout, retries). `baseUrl`
- * defaults to `process.env.COMPOSIO_BASE_URL`, else `https://backend.composio.dev/api/v3`.
+ * Same options as `createSubscriptionsClient` (API key, `baseUrl` origin, `fetch`, timeout,
+ * retries); requests go to `${baseUrl}/api/v3/triggers_types`.
  */
 export function createTriggerTypesClient(
   options: SubscriptionsClientOptions = {},
 ): TriggerTypesClient {
-  const config = resolveConfig(options, DEFAULT_TRIGGER_TYPES_BASE_URL);
+  const config = resolveConfig(options, TRIGGER_TYPES_API_PATH);
   const base = '/triggers_types';
 
   const client: TriggerTypesClient = {
-    baseUrl: config.baseUrl,
+    baseUrl: config.origin,
+    apiUrl: config.baseUrl,
 
     async listTriggerTypesPage(params = {}, requestOptions = {}) {
       const query = listQuery(params);

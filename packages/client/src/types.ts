@@ -134,8 +134,11 @@ export interface SubscriptionsClientOptions {
   /** Project API key. Default: `process.env.COMPOSIO_API_KEY`. */
   apiKey?: string;
   /**
-   * Default: `process.env.COMPOSIO_BASE_URL`, else `https://backend.composio.dev/api/v3.1`.
-   * Paths are appended to it: `${baseUrl}/webhook_subscriptions`.
+   * Composio's API ORIGIN, as Composio's SDK reads `baseURL` / `COMPOSIO_BASE_URL`. Default:
+   * `process.env.COMPOSIO_BASE_URL`, else `https://backend.composio.dev`. Each client adds its
+   * API version path: `${baseUrl}/api/v3.1/webhook_subscriptions`,
+   * `${baseUrl}/api/v3/triggers_types`. A value ending in `/api/v3` or `/api/v3.1` (this
+   * option's meaning in 0.1) still works, with a one-time warning.
    */
   baseUrl?: string;
   /** A `fetch` implementation. Default: the global `fetch`. */

@@ -25,7 +25,7 @@ const hook = 'https://app.example.com/webhooks/composio';
 
 describe('auth', () => {
   it('the fake API answers 401 without x-api-key (raw HTTP)', async () => {
-    const response = await fetch(`${api.url}/webhook_subscriptions`);
+    const response = await fetch(`${api.url}/api/v3.1/webhook_subscriptions`);
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: { slug: 'Unauthorized' } });
   });

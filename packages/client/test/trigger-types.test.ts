@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ComposioApiError,
   ComposioConfigError,
@@ -44,11 +44,13 @@ const client = (apiKey = API_KEY) =>
   createTriggerTypesClient({ apiKey, baseUrl: api.url, retries: { baseDelayMs: 1 } });
 
 describe('listTriggerTypes', () => {
-  it('defaults to the documented base URL', () => {
-    expect(DEFAULT_TRIGGER_TYPES_BASE_URL).toBe('https://backend.composio.dev/api/v3');
-    expect(createTriggerTypesClient({ apiKey: 'k' }).baseUrl).toBe(
-      process.env.COMPOSIO_BASE_URL || DEFAULT_TRIGGER_TYPES_BASE_URL,
+  it('defaults to the documented origin and version path (/api/v3)', () => {
+    vi.stubEnv('COMPOSIO_BASE_URL', '');
+    expect(DEFAULT_TRIGGER_TYPES_BASE_URL).toBe('https://backend.composio.dev');
+    expect(createTriggerTypesClient({ apiKey: 'k' }).apiUrl).toBe(
+      'https://backend.composio.dev/api/v3',
     );
+    vi.unstubAllEnvs();
   });
 
   it('sends toolkit_slugs as repeated keys and versions in bracket notation; answers camelCase', async () => {
@@ -63,6 +65,7 @@ describe('listTriggerTypes', () => {
     ]);
     const request = api.requests.at(-1);
     expect(request?.path).toBe('/triggers_types');
+    expect(request?.apiPath).toBe('/api/v3');
     expect(request?.apiKey).toBe(API_KEY);
     expect(new URLSearchParams(request?.search).getAll('toolkit_slugs')).toEqual([
       'github',

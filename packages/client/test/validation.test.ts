@@ -134,15 +134,19 @@ describe('configuration', () => {
     const c = createSubscriptionsClient();
     expect(c.baseUrl).toBe(api.url);
     await c.list();
-    expect(api.requests.at(-1)).toMatchObject({ apiKey: API_KEY, path: '/webhook_subscriptions' });
+    expect(api.requests.at(-1)).toMatchObject({
+      apiKey: API_KEY,
+      apiPath: '/api/v3.1',
+      path: '/webhook_subscriptions',
+    });
   });
 
-  it('defaults to Composio v3.1', () => {
+  it('defaults to Composio, v3.1', () => {
     vi.stubEnv('COMPOSIO_BASE_URL', '');
-    expect(createSubscriptionsClient({ apiKey: 'k' }).baseUrl).toBe(
+    expect(createSubscriptionsClient({ apiKey: 'k' }).apiUrl).toBe(
       'https://backend.composio.dev/api/v3.1',
     );
-    expect(DEFAULT_BASE_URL).toBe('https://backend.composio.dev/api/v3.1');
+    expect(DEFAULT_BASE_URL).toBe('https://backend.composio.dev');
   });
 
   it('rejects bad options', () => {
@@ -182,11 +186,11 @@ describe('configuration', () => {
     };
     const c = createSubscriptionsClient({
       apiKey: 'k',
-      baseUrl: 'https://api.test/v3.1',
+      baseUrl: 'https://api.test',
       fetch: fakeFetch,
     });
     expect(await c.listEventTypes()).toEqual([]);
-    expect(calls[0]?.url).toBe('https://api.test/v3.1/webhook_subscriptions/event_types');
+    expect(calls[0]?.url).toBe('https://api.test/api/v3.1/webhook_subscriptions/event_types');
     const headers = calls[0]?.init?.headers as Record<string, string>;
     expect(headers['x-api-key']).toBe('k');
     expect(headers['user-agent']).toMatch(/^composio-webhooks-client\//);

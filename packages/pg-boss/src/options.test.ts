@@ -18,7 +18,7 @@ describe('resolveInboxOptions', () => {
       retryLimit: 9,
       retryDelay: 2,
       retryBackoff: true,
-      expireInSeconds: 900,
+      expireInSeconds: 300,
     });
     expect(DEFAULT_BOSS_OPTIONS.archiveCompletedAfterSeconds).toBe(86_400);
   });

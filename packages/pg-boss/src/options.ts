@@ -28,29 +28,32 @@ export interface InboxJobOptions {
   /** Exponential backoff from `retryDelay`, with jitter (default true: 2–4, 4–8, 8–16 s …). */
   retryBackoff?: boolean;
   /**
-   * How long one attempt may run, in seconds (default 900). Past it the attempt fails and is
-   * retried; a worker that died mid-job has its job retried once this has passed.
+   * How long one attempt may run, in seconds (default 300). Past it the attempt fails and is
+   * retried; a worker that died mid-job has its job retried once this has passed (at pg-boss's
+   * next maintenance).
    */
   expireInSeconds?: number;
 }
 
 /**
  * 10 attempts, exponential backoff from 2 s (about 17 minutes in all, like the BullMQ inbox), and
- * 15 minutes per attempt (pg-boss's default expiration).
+ * 5 minutes per attempt.
  */
 export const DEFAULT_JOB_OPTIONS: Readonly<Required<InboxJobOptions>> = Object.freeze({
   retryLimit: 9,
   retryDelay: 2,
   retryBackoff: true,
-  expireInSeconds: 900,
+  expireInSeconds: 300,
 });
 
 /**
  * The pg-boss options of an inbox that owns its `PgBoss` (`connectionString`): completed jobs are
  * kept 24 hours (how long the queue itself recognises a copy of a delivery), dead letters 30 days,
- * before pg-boss moves them to its archive.
+ * before pg-boss moves them to its archive; maintenance (which also hands the jobs of a dead
+ * worker back once they expire) every 30 s.
  */
 export const DEFAULT_BOSS_OPTIONS = Object.freeze({
+  maintenanceIntervalSeconds: 30,
   archiveCompletedAfterSeconds: DEFAULT_COMPLETED_TTL_MS / 1000,
   archiveFailedAfterSeconds: 30 * 24 * 3600,
 });

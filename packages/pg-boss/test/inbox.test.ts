@@ -93,7 +93,7 @@ describe('inbox.router behind composioWebhook()', () => {
       raw: parsed,
     });
     expect(job).toMatchObject({ retryLimit: 9, retryDelay: 2, retryBackoff: true });
-    expect(job?.expireIn).toMatchObject({ minutes: 15 });
+    expect(job?.expireIn).toMatchObject({ minutes: 5 });
     const stored = JSON.stringify(job);
     expect(stored).not.toContain(SECRET);
     expect(stored).not.toContain(delivery.headers['webhook-signature']);

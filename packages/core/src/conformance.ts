@@ -41,6 +41,12 @@ export interface ConformanceTarget {
   kind: AdapterKind;
   /** The app serves `CONFORMANCE_PATHS.verifyOnly` in verify-only mode (default true). */
   verifyOnly?: boolean;
+  /**
+   * The platform reads the whole body before the adapter sees it (AWS Lambda behind API Gateway,
+   * a function URL or an ALB): the stream cases (a chunked body past the limit, a body that
+   * stalls) are the platform's, and are skipped.
+   */
+  bufferedBody?: boolean;
 }
 
 /** The test functions of the runner (vitest, jest, node:test with expect), injected. */
@@ -358,7 +364,8 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
         },
       );
 
-      t.it(
+      const streamIt = target.bufferedBody ? () => {} : t.it;
+      streamIt(
         '413 for a chunked body that streams past 1 MiB, without reading all of it',
         async () => {
           const signed = await signWebhook({ payload: trigger(), secret });
@@ -371,7 +378,7 @@ export function describeConformance(target: ConformanceTarget, t: ConformanceRun
         },
       );
 
-      t.it(
+      streamIt(
         '408 for a body shorter than its Content-Length, within bodyTimeoutMs',
         async () => {
           const signed = await signWebhook({ payload: trigger(), secret });

@@ -12,7 +12,7 @@ const GLOBAL_OPTION_LINES: ReadonlyArray<[name: string, line: string]> = [
   ['api-key', '  --api-key <key>     Composio project API key (default: $COMPOSIO_API_KEY)'],
   [
     'base-url',
-    '  --base-url <url>    API base URL (default: $COMPOSIO_BASE_URL, else https://backend.composio.dev/api/v3.1)',
+    '  --base-url <url>    Composio API origin (default: $COMPOSIO_BASE_URL, else https://backend.composio.dev)',
   ],
   ['json', '  --json              machine-readable output on stdout (errors as JSON on stderr)'],
   [

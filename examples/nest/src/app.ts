@@ -16,7 +16,7 @@ import {
 } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import {
   type HandledRecord,
@@ -86,25 +86,17 @@ export class AppModule {
  * Creates the Nest app, configured but not listening: `await app.listen(3000)` serves it (in
  * tests: `await app.init()`, and on Fastify `await app.getHttpAdapter().getInstance().ready()`,
  * then `request(app.getHttpServer())`). A missing or empty secret rejects here, at start-up.
+ * Nest's default set-up: the module reads its route's raw body itself (no `rawBody`, no
+ * `useBodyParser`), so 200 KB deliveries pass Nest's 100 KB JSON limit.
  */
-export async function createApp(options: CreateAppOptions = {}): Promise<INestApplication> {
+export function createApp(options: CreateAppOptions = {}): Promise<INestApplication> {
   const module = AppModule.register(options);
   // abortOnError: false makes a start-up error (e.g. no secret) reject instead of exiting.
   const nestOptions = {
-    rawBody: true,
     abortOnError: false,
     ...(options.logger !== undefined && { logger: options.logger }),
   };
-  if (options.platform === 'fastify') {
-    // Fastify keeps rawBody with `rawBody: true`; its default body limit is 1 MiB.
-    return NestFactory.create(module, new FastifyAdapter(), nestOptions);
-  }
-  const app = await NestFactory.create<NestExpressApplication>(
-    module,
-    new ExpressAdapter(),
-    nestOptions,
-  );
-  // Nest's Express JSON parser stops at 100 KB; trigger payloads can be larger. This keeps rawBody.
-  app.useBodyParser('json', { limit: '1mb' });
-  return app;
+  return options.platform === 'fastify'
+    ? NestFactory.create(module, new FastifyAdapter(), nestOptions)
+    : NestFactory.create(module, new ExpressAdapter(), nestOptions);
 }

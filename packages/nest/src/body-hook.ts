@@ -16,37 +16,14 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import type {
-  BodyLimits,
-  ExchangeHead,
-  ExchangeResult,
-  WebhookExchange,
-} from '@composio-webhooks/core/adapter';
+import type { BodyLimits, ExchangeResult, WebhookExchange } from '@composio-webhooks/core/adapter';
 import { readNodeRequest, readRawBody } from '@composio-webhooks/core/node';
 import type { HttpServer } from '@nestjs/common';
 import { PACKAGE_NAME, RAW_BODY_HOW_TO_FIX } from './constants.js';
-import {
-  type ComposioHttpRequest,
-  exchangeRequest,
-  nodeRequestOf,
-  sendReceiverResponse,
-} from './http.js';
+import { type HandOver, keepBody, sendReceiverResponse, takeBody } from './http.js';
 
 type WebhookBody = Parameters<ReturnType<WebhookExchange['open']>['withBody']>[0];
-type HandOver = NonNullable<ExchangeHead['handOver']>;
 const READER = { packageName: PACKAGE_NAME, howToFix: RAW_BODY_HOW_TO_FIX };
-
-/** A body the hook read: finish its exchange (`handOver` for a guarded route). */
-export type ReadBody = (handOver?: HandOver) => Promise<ExchangeResult>;
-
-const readBodies = new WeakMap<IncomingMessage, ReadBody>();
-
-/** The exchange the hook opened for this request, with its body, if it did (once). */
-export function takeBody(request: IncomingMessage): ReadBody | undefined {
-  const finish = readBodies.get(request);
-  readBodies.delete(request);
-  return finish;
-}
 
 /** Route patterns (`/webhooks/composio`, `/hooks/:tenant`) and the exchange serving each. */
 export class WebhookRoutes {
@@ -100,7 +77,7 @@ async function readFirst(
   } catch (error) {
     return { result: await opened.bodyFailed(error) };
   }
-  readBodies.set(request, (route) => {
+  keepBody(request, (route) => {
     handOver = route;
     return opened.withBody(body);
   });
@@ -176,18 +153,4 @@ export function addBodyHook(adapter: HttpServer, routes: WebhookRoutes): void {
       },
     );
   }
-}
-
-/**
- * Runs a request through `exchange`: from the body the hook read when it did, else from the
- * request itself (`exchangeRequest`).
- */
-export function finishExchange(
-  exchange: WebhookExchange,
-  request: ComposioHttpRequest,
-  handOver?: HandOver,
-): Promise<ExchangeResult> {
-  const read = takeBody(nodeRequestOf(request));
-  if (read) return read(handOver);
-  return exchange.handle({ ...exchangeRequest(request), ...(handOver && { handOver }) });
 }

@@ -14,9 +14,8 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { finishExchange } from './body-hook.js';
 import { COMPOSIO_ROUTE_METADATA } from './constants.js';
-import { type ComposioHttpRequest, sendReceiverResponse } from './http.js';
+import { type ComposioHttpRequest, finishExchange, sendReceiverResponse } from './http.js';
 import { ComposioWebhooksService } from './service.js';
 
 export function createWebhookController(

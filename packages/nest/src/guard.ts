@@ -22,10 +22,14 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { finishExchange } from './body-hook.js';
 import { DELIVERY_REQUEST_PROPERTY, nestMessage } from './constants.js';
 import { type ComposioWebhookRequest, deliveryOf } from './decorators.js';
-import { type ComposioHttpRequest, nodeResponseOf, setResponseHeaders } from './http.js';
+import {
+  type ComposioHttpRequest,
+  finishExchange,
+  nodeResponseOf,
+  setResponseHeaders,
+} from './http.js';
 import { ComposioWebhooksService } from './service.js';
 
 /** The module's answer to a request the guard did not let through (an `HttpException`). */

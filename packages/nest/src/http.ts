@@ -1,10 +1,20 @@
 /**
- * Where a Nest request keeps what the exchange needs, and how an answer is written, on the
- * Express and the Fastify platform alike (through Nest's `HttpServer` adapter).
+ * Writing an adapter for composio-webhooks and reading this file for reference? Build it on
+ * `@composio-webhooks/core/adapter` (the "Adapters" guide in core's README); it is done when it
+ * passes core's conformance suite (`describeConformance`, `@composio-webhooks/core/testing/conformance`).
+ * This file holds only what Nest differs in.
+ *
+ * The Nest glue over core's exchange, the same on the Express and the Fastify platform: the
+ * request as the exchange sees it (the body the body hook read, or the request itself), and
+ * answers written through Nest's `HttpServer` adapter. Every decision is the exchange's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReceiverResponse } from '@composio-webhooks/core';
-import type { ExchangeRequest } from '@composio-webhooks/core/adapter';
+import type {
+  ExchangeHead,
+  ExchangeResult,
+  WebhookExchange,
+} from '@composio-webhooks/core/adapter';
 import { readRawBody } from '@composio-webhooks/core/node';
 import type { HttpServer } from '@nestjs/common';
 import { PACKAGE_NAME, RAW_BODY_HOW_TO_FIX } from './constants.js';
@@ -21,24 +31,40 @@ export interface ComposioHttpRequest {
   raw?: IncomingMessage;
 }
 
-/** The Node request behind a platform request (Fastify keeps it on `raw`). */
-export function nodeRequestOf(request: ComposioHttpRequest): IncomingMessage {
-  return request.raw ?? (request as unknown as IncomingMessage);
+/** Verify-only: gives the delivery to the guarded route, resolves to its answer. */
+export type HandOver = NonNullable<ExchangeHead['handOver']>;
+/** An exchange the body hook opened and read the body of: finish it (the guard hands over). */
+type ReadBody = (handOver?: HandOver) => Promise<ExchangeResult>;
+
+const readBodies = new WeakMap<IncomingMessage, ReadBody>();
+
+/** Keeps what the body hook read for the route's controller or guard. */
+export function keepBody(request: IncomingMessage, finish: ReadBody): void {
+  readBodies.set(request, finish);
 }
 
-/** The Node response behind a platform response (Fastify's reply keeps it on `raw`). */
-export function nodeResponseOf(response: unknown): ServerResponse {
-  return ((response as { raw?: ServerResponse }).raw ?? response) as ServerResponse;
+/** What the body hook kept for this request, once. */
+export function takeBody(request: IncomingMessage): ReadBody | undefined {
+  const finish = readBodies.get(request);
+  readBodies.delete(request);
+  return finish;
 }
 
 /**
- * The exchange's view of a request the body hook did not read (not a `POST`, or a route it
- * could not recognise): the body from Nest's `rawBody`, a parser's Buffer, or the unread stream.
+ * Runs a request through `exchange`: with the body the hook read, or else from the request
+ * (not a `POST`, or a route the hook did not recognise: Nest's `rawBody`, a parser's Buffer, or
+ * the unread stream). Rejects only when `onRefusal` throws.
  */
-export function exchangeRequest(request: ComposioHttpRequest): ExchangeRequest {
-  const node = nodeRequestOf(request);
+export function finishExchange(
+  exchange: WebhookExchange,
+  request: ComposioHttpRequest,
+  handOver?: HandOver,
+): Promise<ExchangeResult> {
+  const node = request.raw ?? (request as unknown as IncomingMessage);
+  const read = takeBody(node);
+  if (read) return read(handOver);
   const length = request.headers['content-length'];
-  return {
+  return exchange.handle({
     method: request.method ?? node.method ?? 'POST',
     headers: request.headers,
     body: (limits) =>
@@ -51,7 +77,13 @@ export function exchangeRequest(request: ComposioHttpRequest): ExchangeRequest {
         howToFix: RAW_BODY_HOW_TO_FIX,
         packageName: PACKAGE_NAME,
       }),
-  };
+    ...(handOver && { handOver }),
+  });
+}
+
+/** The Node response behind a platform response (Fastify's reply keeps it on `raw`). */
+export function nodeResponseOf(response: unknown): ServerResponse {
+  return ((response as { raw?: ServerResponse }).raw ?? response) as ServerResponse;
 }
 
 /** Sets the answer's extra headers (e.g. `retry-after`) through the platform's adapter. */

@@ -41,4 +41,5 @@ export const workspaceAliases = [
   },
   { find: /^@composio-webhooks\/redis$/, replacement: `${root}packages/redis/src/index.ts` },
   { find: /^@composio-webhooks\/bullmq$/, replacement: `${root}packages/bullmq/src/index.ts` },
+  { find: /^@composio-webhooks\/pg-boss$/, replacement: `${root}packages/pg-boss/src/index.ts` },
 ];

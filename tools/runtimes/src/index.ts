@@ -14,6 +14,11 @@ export {
   type StartServerOptions,
   startServer,
 } from './server.js';
+export {
+  type ServerlessOffline,
+  type ServerlessOfflineOptions,
+  startServerlessOffline,
+} from './serverless-offline.js';
 export { type ReadmeSnippetOptions, type ReadmeSnippets, readmeSnippets } from './snippets.js';
 export { type WebImports, webImports } from './web-imports.js';
 export { capnpString, WORKERD_COMPATIBILITY_DATE, workerdConfig } from './workerd.js';

@@ -35,7 +35,8 @@ export class WebhookRoutes {
 
   /**
    * The exchange of the route `path` ends with: a global prefix, a URI version or a
-   * `RouterModule` path in front of the route's own path still matches.
+   * `RouterModule` path in front of the route's own path still matches (`:param` segments match
+   * any segment).
    */
   match(path: string | undefined): WebhookExchange | undefined {
     if (path === undefined || this.routes.length === 0) return undefined;
@@ -50,7 +51,8 @@ function segmentsOf(path: string): string[] {
 
 function endsWith(request: string[], route: string[]): boolean {
   const offset = request.length - route.length;
-  if (offset < 0) return false;
+  // A route at the root matches the root only, not every path.
+  if (offset < 0 || (route.length === 0 && offset > 0)) return false;
   return route.every((segment, i) => segment === request[offset + i] || segment.startsWith(':'));
 }
 

@@ -90,8 +90,16 @@ export function handlerRegistrations(method: unknown): readonly HandlerRegistrat
 }
 
 /**
- * Handles one event type (or several): `@OnComposioEvent(WebhookEventType.CONNECTION_EXPIRED)`,
- * or a `composio.*` type this version does not know yet (typed `UnknownComposioEvent`).
+ * Makes a provider method the handler of one event type (or several), including `composio.*`
+ * types this version does not know yet (typed `UnknownComposioEvent`).
+ *
+ * @param type a `WebhookEventType` (or `composio.*` string), or a list of them.
+ * @example
+ * ```ts
+ * @OnComposioEvent([WebhookEventType.CONNECTION_EXPIRED, WebhookEventType.TRIGGER_DISABLED])
+ * onLifecycle(event: ConnectionExpiredEvent | TriggerDisabledEvent) {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#handlers
  */
 export function OnComposioEvent<T extends RoutableEventType>(
   type: T | readonly T[],
@@ -117,8 +125,16 @@ export function OnComposioEvent<T extends RoutableEventType>(
 }
 
 /**
- * Handles `composio.trigger.message` events: of one trigger slug (`data` typed from
- * `TriggerPayloads`), or of every trigger when no slug is given.
+ * Makes a provider method the handler of `composio.trigger.message` events: of one trigger slug
+ * (`data` typed from `TriggerPayloads`), or of every trigger when no slug is given.
+ *
+ * @param slug the trigger slug, e.g. `'GITHUB_COMMIT_EVENT'`; none: every trigger.
+ * @example
+ * ```ts
+ * @OnTriggerMessage('GITHUB_COMMIT_EVENT')
+ * onCommit(event: TriggerMessageEvent<'GITHUB_COMMIT_EVENT'>) {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#handlers
  */
 export function OnTriggerMessage<S extends string = string>(
   slug?: S,
@@ -139,7 +155,17 @@ export function OnTriggerMessage<S extends string = string>(
   return handlerDecorator({ kind: 'trigger', slug }, 'OnTriggerMessage');
 }
 
-/** Handles `composio.connected_account.expired`: the account needs re-authentication. */
+/**
+ * Makes a provider method the handler of `composio.connected_account.expired`: the account needs
+ * re-authentication.
+ *
+ * @example
+ * ```ts
+ * @OnConnectionExpired()
+ * onExpired(event: ConnectionExpiredEvent) {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#handlers
+ */
 export function OnConnectionExpired(): ComposioHandlerDecorator<ConnectionExpiredEvent> {
   return handlerDecorator(
     { kind: 'on', types: [WebhookEventType.CONNECTION_EXPIRED] },
@@ -147,7 +173,17 @@ export function OnConnectionExpired(): ComposioHandlerDecorator<ConnectionExpire
   );
 }
 
-/** Handles `composio.trigger.disabled`: Composio disabled a trigger by itself. */
+/**
+ * Makes a provider method the handler of `composio.trigger.disabled`: Composio disabled a
+ * trigger by itself.
+ *
+ * @example
+ * ```ts
+ * @OnTriggerDisabled()
+ * onDisabled(event: TriggerDisabledEvent) {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#handlers
+ */
 export function OnTriggerDisabled(): ComposioHandlerDecorator<TriggerDisabledEvent> {
   return handlerDecorator(
     { kind: 'on', types: [WebhookEventType.TRIGGER_DISABLED] },
@@ -155,12 +191,31 @@ export function OnTriggerDisabled(): ComposioHandlerDecorator<TriggerDisabledEve
   );
 }
 
-/** Handles every event, known or not (core's `router.onAny`). */
+/**
+ * Makes a provider method the handler of every event, known or not (core's `router.onAny`).
+ *
+ * @example
+ * ```ts
+ * @OnAnyComposioEvent()
+ * audit(event: ComposioEvent, delivery: WebhookDelivery) {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#handlers
+ */
 export function OnAnyComposioEvent(): ComposioHandlerDecorator<ComposioEvent> {
   return handlerDecorator({ kind: 'any' }, 'OnAnyComposioEvent');
 }
 
-/** Handles `composio.*` events this version does not know yet (core's `router.onUnknown`). */
+/**
+ * Makes a provider method the handler of `composio.*` events this version does not know yet
+ * (core's `router.onUnknown`).
+ *
+ * @example
+ * ```ts
+ * @OnUnknownComposioEvent()
+ * onNewKind(event: UnknownComposioEvent) {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#handlers
+ */
 export function OnUnknownComposioEvent(): ComposioHandlerDecorator<UnknownComposioEvent> {
   return handlerDecorator({ kind: 'unknown' }, 'OnUnknownComposioEvent');
 }
@@ -192,8 +247,17 @@ export function deliveryFromContext(
 }
 
 /**
- * The verified `WebhookDelivery` of a route guarded by `ComposioWebhookGuard`;
- * `@ComposioDelivery('event')` gives one of its properties.
+ * The verified `WebhookDelivery` of a route guarded by `ComposioWebhookGuard`. Without the guard
+ * it throws a `WebhookConfigError` (a 500) instead of giving `undefined`.
+ *
+ * @param property one property of the delivery instead of all of it, e.g. `'event'`.
+ * @example
+ * ```ts
+ * @Post('composio')
+ * @UseGuards(ComposioWebhookGuard)
+ * receive(@ComposioDelivery() delivery: WebhookDelivery) {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#verify-only-your-own-controller-with-composiowebhookguard
  */
 export const ComposioDelivery: (property?: keyof WebhookDelivery) => ParameterDecorator =
   createParamDecorator(deliveryFromContext);

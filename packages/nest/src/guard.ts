@@ -52,7 +52,7 @@ export class ComposioWebhookException extends HttpException {
  * @UseGuards(ComposioWebhookGuard)
  * receive(@ComposioDelivery() delivery: WebhookDelivery) {}
  * ```
- * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#verify-only-composiowebhookguard
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#verify-only-your-own-controller-with-composiowebhookguard
  */
 @Injectable()
 export class ComposioWebhookGuard implements CanActivate {

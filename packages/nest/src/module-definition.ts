@@ -1,6 +1,5 @@
 /** `ConfigurableModuleBuilder` carries the options: `forRoot`, `forRootAsync`, the options token. */
-import { DEFAULT_WEBHOOK_PATH } from '@composio-webhooks/core';
-import { normalizePath } from '@composio-webhooks/core/adapter';
+import { DEFAULT_WEBHOOK_PATH, normalizePath } from '@composio-webhooks/core/adapter';
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, PACKAGE_NAME } from './constants.js';
 import { createWebhookController } from './controller.js';

@@ -7,7 +7,17 @@
 import type { IncomingMessage } from 'node:http';
 import { buildTriggerMessage } from '@composio-webhooks/core/testing';
 import { ComposioDelivery, ComposioWebhookGuard } from '@composio-webhooks/nest';
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Module,
+  Param,
+  Post,
+  UseGuards,
+  VersioningType,
+} from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RAW_BODY_HOW_TO_FIX } from '../../src/constants.js';
 import { createTestApp, PLATFORMS, type Platform, type TestApp } from './support/app.js';
@@ -29,6 +39,19 @@ class AppController {
     return { parsed: body };
   }
 }
+
+/** A guarded route with a parameter, a URI version and a RouterModule path in front of it. */
+@Controller({ path: 'tenants', version: '2' })
+class TenantsController {
+  @Post(':tenant/composio')
+  @HttpCode(200)
+  @UseGuards(ComposioWebhookGuard)
+  handle(@ComposioDelivery('id') id: string, @Param('tenant') tenant: string): object {
+    return { id, tenant };
+  }
+}
+@Module({ controllers: [TenantsController] })
+class TenantsModule {}
 
 const RAW_BODY_UNAVAILABLE = {
   ok: false,
@@ -128,6 +151,29 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
       const malformed = await deliver(t, '{"id": ', { path });
       expect(malformed.body.error.code).toBe('INVALID_PAYLOAD');
     }
+  });
+  it('a guarded route behind a URI version and a RouterModule path, with a parameter, reads its own body', async () => {
+    const t = await createTestApp({
+      platform,
+      imports: [
+        webhooksModule('forRoot', { path: false }),
+        TenantsModule,
+        RouterModule.register([{ path: 'hooks', module: TenantsModule }]),
+      ],
+      configure: (app) => {
+        app.setGlobalPrefix('api');
+        app.enableVersioning({ type: VersioningType.URI });
+      },
+    });
+    apps.push(t);
+    const path = '/api/v2/hooks/tenants/acme/composio';
+    const event = big(200);
+    const response = await deliver(t, event, { path });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ id: event.id, tenant: 'acme' });
+    const malformed = await deliver(t, '{"id": ', { path });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('INVALID_PAYLOAD');
   });
 });
 

@@ -3,11 +3,8 @@
  * Cluster), job options with the inbox's defaults, the enqueue deadline and the logger.
  */
 
-import {
-  DEFAULT_COMPLETED_TTL_MS,
-  WebhookConfigError,
-  type WebhookLogger,
-} from '@composio-webhooks/core';
+import { WebhookConfigError, type WebhookLogger } from '@composio-webhooks/core';
+import { DEFAULT_COMPLETED_TTL_MS } from '@composio-webhooks/core/adapter';
 import { type ConnectionOptions, type DefaultJobOptions, isRedisCluster, type Queue } from 'bullmq';
 import type { InboxTracing } from './job.js';
 import { message } from './messages.js';

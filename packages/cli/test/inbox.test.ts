@@ -107,6 +107,9 @@ describe('composio-webhooks inbox', () => {
         ),
       );
     }
+    // Worded for a worker's last attempt, not for an HTTP answer.
+    expect(failed.stdout).toContain('on attempt 2 of 2 on the worker: Error: bug in handler for');
+    expect(failed.stdout).not.toContain('answered with 500');
     const failedJson = JSON.parse(
       (await cli(['inbox', 'failed', '--queue', 'cli-inbox', '--json', '--limit', '1'])).stdout,
     );
@@ -146,11 +149,33 @@ describe('composio-webhooks inbox', () => {
     expect(runs.sort()).toEqual([done, dead1, dead2].sort());
   });
 
-  it('usage errors: no Redis, retry without an id, a bad --since', async () => {
+  it('usage errors: no URL, two URLs, an unknown scheme, retry without an id, a bad --since', async () => {
     expect(await cli(['inbox', 'stats'], {})).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('No Redis: pass --redis-url redis://… or set REDIS_URL'),
+      stderr: expect.stringContaining(
+        'No inbox URL: pass --url redis://… (BullMQ) or --url postgres://… (pg-boss), or set REDIS_URL or DATABASE_URL',
+      ),
     });
+    expect(
+      await cli(['inbox', 'stats'], { REDIS_URL: server.url, DATABASE_URL: 'postgres://db/app' }),
+    ).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Both REDIS_URL and DATABASE_URL are set'),
+    });
+    // --url chooses, whatever the environment holds.
+    expect(
+      (
+        await cli(['inbox', 'stats', '--url', server.url, '--queue', 'cli-inbox'], {
+          DATABASE_URL: 'postgres://db/app',
+        })
+      ).code,
+    ).toBe(0);
+    expect((await cli(['inbox', 'stats', '--url', 'mysql://db/app'])).stderr).toContain(
+      'The inbox URL must start with redis:// or rediss:// (BullMQ) or postgres:// or postgresql:// (pg-boss), got "mysql:…"',
+    );
+    expect((await cli(['inbox', 'stats', '--schema', 'x'])).stderr).toContain(
+      '--schema is for a pg-boss inbox',
+    );
     expect((await cli(['inbox', 'retry'])).stderr).toContain('Give one webhook-id or --all');
     expect((await cli(['inbox', 'replay', '--since', 'yesterday'])).stderr).toContain(
       '--since must be an ISO date-time',
@@ -171,7 +196,7 @@ describe('composio-webhooks inbox', () => {
       code: 'ERR_MODULE_NOT_FOUND',
     });
     await expect(loadInboxModule(() => Promise.reject(missing))).rejects.toThrow(
-      '"composio-webhooks inbox" needs @composio-webhooks/bullmq, bullmq and ioredis installed beside the CLI: npm install @composio-webhooks/bullmq bullmq ioredis',
+      '"composio-webhooks inbox" needs @composio-webhooks/bullmq, bullmq and ioredis installed beside the CLI for this URL: npm install @composio-webhooks/bullmq bullmq ioredis',
     );
   });
 
@@ -183,12 +208,16 @@ describe('composio-webhooks inbox', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ queue: 'cli-inbox', failed: 0 });
   });
 
-  it('fails with a clear error when Redis is unreachable', async () => {
+  it('fails with a clear error when Redis is unreachable: which URL, what to check', async () => {
     const down = await RedisServer.start();
     const url = down.url;
     await down.stop();
     const result = await cli(['inbox', 'stats'], { REDIS_URL: url });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: .*ECONNREFUSED/);
+    expect(result.stderr).toContain(`Cannot reach the inbox's Redis at ${url}`);
+    expect(result.stderr).toContain(
+      'Check that Redis is running and reachable from this machine, and that --url / REDIS_URL is the URL your receivers and workers use.',
+    );
   });
 });

@@ -3,12 +3,9 @@
  * `PgBoss` the app has), the queue, the job options with the inbox's defaults, the enqueue
  * deadline, the logger and what is stored with each job.
  */
-import {
-  DEFAULT_COMPLETED_TTL_MS,
-  WebhookConfigError,
-  type WebhookLogger,
-} from '@composio-webhooks/core';
+import { WebhookConfigError, type WebhookLogger } from '@composio-webhooks/core';
 import type { InboxTracing } from '@composio-webhooks/core/adapter';
+import { DEFAULT_COMPLETED_TTL_MS } from '@composio-webhooks/core/adapter';
 import type PgBoss from 'pg-boss';
 import { message } from './messages.js';
 

@@ -1,9 +1,8 @@
 /**
- * `inbox stats`, `inbox failed`, `inbox retry`, `inbox replay`: operating the durable inbox of
- * @composio-webhooks/bullmq against REDIS_URL. That package (with bullmq and ioredis) is loaded
- * only when one of these commands runs, so the CLI does not pull BullMQ in for everyone.
+ * `inbox stats`, `inbox failed`, `inbox retry`, `inbox replay`: operating a durable inbox — of
+ * @composio-webhooks/bullmq (a `redis://` URL) or @composio-webhooks/pg-boss (`postgres://`). The
+ * engine package is loaded only when one of these commands runs (see inbox-engines.ts).
  */
-import type { WebhookInbox } from '@composio-webhooks/bullmq';
 import {
   expectPositionals,
   flag,
@@ -15,69 +14,109 @@ import {
 } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import { table } from '../format.js';
+import {
+  engineOf,
+  type InboxOperations,
+  isUnreachable,
+  loadEngine,
+  openBullmq,
+  openPgBoss,
+  schemaMissingMessage,
+  unreachableMessage,
+} from '../inbox-engines.js';
 
 type BullmqModule = typeof import('@composio-webhooks/bullmq');
 
-const INSTALL = 'npm install @composio-webhooks/bullmq bullmq ioredis';
-
 /** Loads @composio-webhooks/bullmq; a missing install becomes a usage error saying what to install. */
-export async function loadInboxModule(
+export function loadInboxModule(
   importer: () => Promise<BullmqModule> = () => import('@composio-webhooks/bullmq'),
 ): Promise<BullmqModule> {
-  try {
-    return await importer();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(
-      `"composio-webhooks inbox" needs @composio-webhooks/bullmq, bullmq and ioredis installed beside the CLI: ${INSTALL} (${detail}).`,
-    );
-  }
+  return loadEngine('bullmq', importer);
 }
 
-const CONNECTION_HELP = `  --redis-url <url>   Redis of the inbox (default: $REDIS_URL)
+const CONNECTION_HELP = `  --url <url>         the inbox's engine: redis://… (BullMQ) or postgres://… (pg-boss)
+                      (default: $REDIS_URL, or $DATABASE_URL)
   --queue <name>      queue name (default: composio-webhooks)
-  --prefix <prefix>   BullMQ key prefix (default: bull; on Redis Cluster the hash-tagged one you use)`;
+  --prefix <prefix>   BullMQ key prefix (default: bull; on Redis Cluster the hash-tagged one you use)
+  --schema <name>     pg-boss schema (default: pgboss)`;
 
 const CONNECTION_OPTIONS: OptionSpecs = {
+  url: { type: 'string' },
   'redis-url': { type: 'string' },
   queue: { type: 'string' },
   prefix: { type: 'string' },
+  schema: { type: 'string' },
 };
 
-/** Opens the inbox named by the options, runs `task`, and always closes it. */
-async function withInbox<T>(ctx: CommandContext, task: (inbox: WebhookInbox) => Promise<T>) {
-  const url = stringValue(ctx.values, 'redis-url') ?? (ctx.io.env.REDIS_URL || undefined);
-  if (url === undefined) {
+/** The inbox URL: --url (or the older --redis-url), else REDIS_URL or DATABASE_URL. */
+function inboxUrl(ctx: CommandContext): string {
+  const given = stringValue(ctx.values, 'url') ?? stringValue(ctx.values, 'redis-url');
+  if (given !== undefined) return given;
+  const redis = ctx.io.env.REDIS_URL || undefined;
+  const database = ctx.io.env.DATABASE_URL || undefined;
+  if (redis !== undefined && database !== undefined) {
     throw new UsageError(
-      'No Redis: pass --redis-url redis://… or set REDIS_URL (the Redis your inbox uses).',
+      'Both REDIS_URL and DATABASE_URL are set: pass --url with the one your inbox uses (redis://… for BullMQ, postgres://… for pg-boss).',
       ctx.command,
     );
   }
-  const { createWebhookInbox } = await loadInboxModule();
-  const inbox = createWebhookInbox({
-    // Fail fast instead of reconnecting for minutes when Redis is unreachable.
-    connection: { url, maxRetriesPerRequest: 1, retryStrategy: () => null },
-    queueName: stringValue(ctx.values, 'queue'),
+  const url = redis ?? database;
+  if (url === undefined) {
+    throw new UsageError(
+      "No inbox URL: pass --url redis://… (BullMQ) or --url postgres://… (pg-boss), or set REDIS_URL or DATABASE_URL to the inbox's.",
+      ctx.command,
+    );
+  }
+  return url;
+}
+
+/** Opens the inbox named by the options, runs `task`, and always closes it. */
+async function withInbox<T>(ctx: CommandContext, task: (inbox: InboxOperations) => Promise<T>) {
+  const url = inboxUrl(ctx);
+  const engine = engineOf(url);
+  if (engine === undefined) {
+    throw new UsageError(
+      `The inbox URL must start with redis:// or rediss:// (BullMQ) or postgres:// or postgresql:// (pg-boss), got "${url.split(':')[0]}:…".`,
+      ctx.command,
+    );
+  }
+  const options = {
+    url,
+    queue: stringValue(ctx.values, 'queue'),
     prefix: stringValue(ctx.values, 'prefix'),
-    logger: false,
-  });
+    schema: stringValue(ctx.values, 'schema'),
+  };
+  if (engine === 'bullmq' && options.schema !== undefined) {
+    throw new UsageError('--schema is for a pg-boss inbox (postgres:// URL).', ctx.command);
+  }
+  if (engine === 'pg-boss' && options.prefix !== undefined) {
+    throw new UsageError('--prefix is for a BullMQ inbox (redis:// URL).', ctx.command);
+  }
+  const inbox =
+    engine === 'bullmq'
+      ? await openBullmq(options, () => import('@composio-webhooks/bullmq'))
+      : await openPgBoss(options, () => import('@composio-webhooks/pg-boss'));
   try {
     return await task(inbox);
+  } catch (error) {
+    if (isUnreachable(error)) throw new Error(unreachableMessage(engine, url, error));
+    const missing =
+      engine === 'pg-boss' && schemaMissingMessage(url, options.schema ?? 'pgboss', error);
+    if (missing) throw new Error(missing);
+    throw error;
   } finally {
     await inbox.close().catch(() => {});
   }
 }
 
-function queueLabel(inbox: WebhookInbox): string {
-  return `${inbox.prefix}:${inbox.queueName}`;
+function queueLabel(inbox: InboxOperations): string {
+  return inbox.label;
 }
 
 export const inboxStatsCommand: Command = {
   name: 'inbox stats',
   summary: 'Count the inbox jobs: waiting, active, delayed, completed, failed (dead letters).',
-  help: `Usage: composio-webhooks inbox stats [--redis-url <url>] [--queue <name>] [--prefix <p>] [--json]
+  help: `Usage: composio-webhooks inbox stats [--url <url>] [--queue <name>] [--prefix <p> | --schema <s>] [--json]
 
 Options:
 ${CONNECTION_HELP}`,
@@ -87,7 +126,7 @@ ${CONNECTION_HELP}`,
     await withInbox(ctx, async (inbox) => {
       const stats = await inbox.stats();
       if (ctx.out.json) {
-        ctx.out.data({ queue: inbox.queueName, prefix: inbox.prefix, ...stats });
+        ctx.out.data({ ...inbox.names, ...stats });
         return;
       }
       ctx.out.line(ctx.out.style.bold(`Queue ${queueLabel(inbox)}`));
@@ -103,7 +142,7 @@ ${CONNECTION_HELP}`,
 export const inboxFailedCommand: Command = {
   name: 'inbox failed',
   summary: 'List the dead letters: deliveries whose every attempt failed, with the error.',
-  help: `Usage: composio-webhooks inbox failed [--limit <n>] [--redis-url <url>] [--queue <name>] [--prefix <p>] [--json]
+  help: `Usage: composio-webhooks inbox failed [--limit <n>] [--url <url>] [--queue <name>] [--prefix <p> | --schema <s>] [--json]
 
 Options:
   --limit <n>         how many, most recently failed first (default 100)
@@ -113,9 +152,9 @@ ${CONNECTION_HELP}`,
     expectPositionals(ctx.positionals, ctx.command, { max: 0, names: '' });
     const limit = integerValue(ctx.values, 'limit', ctx.command, { min: 1 }) ?? 100;
     await withInbox(ctx, async (inbox) => {
-      const items = await inbox.failed({ limit });
+      const items = await inbox.failed(limit);
       if (ctx.out.json) {
-        ctx.out.data({ queue: inbox.queueName, items });
+        ctx.out.data({ queue: inbox.names.queue, items });
         return;
       }
       if (items.length === 0) {
@@ -146,7 +185,7 @@ ${CONNECTION_HELP}`,
 export const inboxRetryCommand: Command = {
   name: 'inbox retry',
   summary: 'Run dead letters again (one webhook-id, or --all), with a fresh set of attempts.',
-  help: `Usage: composio-webhooks inbox retry <webhook-id> | --all [--redis-url <url>] [--queue <name>] [--prefix <p>] [--json]
+  help: `Usage: composio-webhooks inbox retry <webhook-id> | --all [--url <url>] [--queue <name>] [--prefix <p> | --schema <s>] [--json]
 
 Options:
   --all               every delivery in the failed set
@@ -178,20 +217,20 @@ ${CONNECTION_HELP}`,
 export const inboxReplayCommand: Command = {
   name: 'inbox replay',
   summary: 'Run again the deliveries processed since a time (e.g. after fixing a handler bug).',
-  help: `Usage: composio-webhooks inbox replay --since <time> [--redis-url <url>] [--queue <name>] [--prefix <p>] [--json]
+  help: `Usage: composio-webhooks inbox replay --since <time> [--url <url>] [--queue <name>] [--prefix <p> | --schema <s>] [--json]
 
 Options:
   --since <time>      an ISO date-time (2026-05-01T12:00:00Z) or a duration ago (90s, 30m, 2h, 1d)
 ${CONNECTION_HELP}
 
-Only deliveries whose completed jobs are still kept can be replayed (removeOnComplete: 24 hours by
-default).`,
+Only deliveries whose completed jobs are still kept can be replayed (24 hours by default: BullMQ's
+removeOnComplete, pg-boss's archiveCompletedAfterSeconds).`,
   options: { ...CONNECTION_OPTIONS, since: { type: 'string' } },
   async run(ctx) {
     expectPositionals(ctx.positionals, ctx.command, { max: 0, names: '' });
     const since = parseSince(ctx.values, ctx.command, Date.now());
     await withInbox(ctx, async (inbox) => {
-      const count = await inbox.replay({ since });
+      const count = await inbox.replay(since);
       if (ctx.out.json) ctx.out.data({ replayed: count, since: new Date(since).toISOString() });
       else
         ctx.out.line(

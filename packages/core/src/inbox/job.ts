@@ -27,12 +27,12 @@ export interface InboxJobData {
   headers?: InboxSignatureHeaders;
 }
 
-/** The three headers a signature is checked with. */
-export interface InboxSignatureHeaders {
+/** The three headers a signature is checked with (a type, so it passes as a header record). */
+export type InboxSignatureHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /**
  * How an inbox carries a trace from the request that queued a delivery to the worker that runs it

@@ -7,9 +7,8 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { ConformanceServer } from '@composio-webhooks/core/testing/conformance';
+import type { IncomingMessage } from 'node:http';
+import { type ConformanceServer, serveNode } from '@composio-webhooks/core/testing/conformance';
 import type { LambdaHttpEvent, LambdaHttpResult } from '../../src/index.js';
 
 export type Source = 'rest-api' | 'http-api' | 'function-url' | 'alb' | 'alb-multi-value';
@@ -158,12 +157,12 @@ function readAll(request: IncomingMessage): Promise<Buffer> {
  * Plays the platform: reads the whole request (as API Gateway and ALB do before invoking),
  * invokes the handler with the event of `source`, writes its result back.
  */
-export async function serveLambda(
+export function serveLambda(
   handler: Handler,
   source: Source,
   shape: EventShape = {},
 ): Promise<ConformanceServer> {
-  const server = createServer(async (request, response) => {
+  return serveNode(async (request, response) => {
     const body = await readAll(request);
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(request.headers)) {
@@ -181,14 +180,4 @@ export async function serveLambda(
     response.statusCode = result.statusCode;
     response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

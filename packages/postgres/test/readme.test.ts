@@ -1,14 +1,13 @@
 /**
- * The README's snippets as users copy them: all compile against the built package, and the
- * opening one (Express + pg + migrate) and the PGlite one run as written (the test serves the
- * app itself instead of port 3000), deliveries answered 200 then as duplicates.
+ * The README's snippets as users copy them: all compile against the built package (Neon's too),
+ * and the opening one (Express + pg + migrate) runs as written (the test serves the app itself
+ * instead of port 3000): a delivery answered 200, then as a duplicate. The PGlite snippet's
+ * calls are the ones test/pglite.test.ts runs.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WebhookReceiver } from '@composio-webhooks/core';
 import { createTestDatabase, type TestDatabase } from '@composio-webhooks/test-postgres';
 import { readmeSnippets } from '@composio-webhooks/test-runtimes';
-import type { PGlite } from '@electric-sql/pglite';
 import type { Express } from 'express';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
@@ -17,10 +16,11 @@ import { SECRET, signedDelivery } from './helpers/deliveries.js';
 const readme = readmeSnippets(new URL('..', import.meta.url), {
   edit: (snippet, index) =>
     index === 0
-      ? `${snippet.replace('app.listen(3000);', '')}\nexport { app, pool, store };\n`
-      : index === 1
-        ? `${snippet}\nexport { db };\n`
-        : snippet,
+      ? `${snippet.replace('app.listen(3000);', '')}
+export const served: import('express').Express = app;
+export { pool };
+`
+      : snippet,
 });
 let database: TestDatabase;
 
@@ -51,8 +51,8 @@ it('runs the opening snippet: migrates, then handles a delivery once', async () 
   vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
     logged.push(args);
   });
-  const { app, pool } = (await import(/* @vite-ignore */ readme.file(0))) as {
-    app: Express;
+  const { served: app, pool } = (await import(/* @vite-ignore */ readme.file(0))) as {
+    served: Express;
     pool: pg.Pool;
   };
   const server: Server = await new Promise((resolve) => {
@@ -82,23 +82,5 @@ it('runs the opening snippet: migrates, then handles a delivery once', async () 
     server.close();
     const { pool } = (await import(/* @vite-ignore */ readme.file(0))) as { pool: pg.Pool };
     await pool.end();
-  }
-});
-
-it('runs the PGlite snippet', async () => {
-  vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', SECRET);
-  const { receiver, db } = (await import(/* @vite-ignore */ readme.file(1))) as {
-    receiver: WebhookReceiver;
-    db: PGlite;
-  };
-  try {
-    const delivery = await signedDelivery();
-    expect((await receiver.receive(delivery)).status).toBe(200);
-    expect(await receiver.receive(delivery)).toMatchObject({
-      status: 200,
-      body: { duplicate: true },
-    });
-  } finally {
-    await db.close();
   }
 });

@@ -7,10 +7,10 @@
 // Environment: BENCH_N (deliveries per receive() round, default 5000), BENCH_ROUNDS (default 21),
 // BENCH_ENFORCE=1 exits 1 below target.
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_MAX_ENTRIES } from '../dist/adapter.js';
 import {
   createWebhookReceiver,
   createWebhookRouter,
-  DEFAULT_MAX_ENTRIES,
   MemoryIdempotencyStore,
   signWebhook,
 } from '../dist/index.js';

@@ -1,116 +1,75 @@
 /**
- * `@composio-webhooks/core`: what a user needs, in the order data flows —
- * verify → events → route → respond (receiver, dedupe) → errors. Adapters re-export all of it.
- * What only adapters and stores need is in `@composio-webhooks/core/adapter`; test helpers in
- * `@composio-webhooks/core/testing`.
+ * `@composio-webhooks/core`: what a user needs, written by hand in the order a delivery meets it:
+ * verify → events → route → receive (options, answers, outcomes, logs) → dedupe → errors. How the
+ * code is laid out: `README.md` beside this file.
+ *
+ * Adapters re-export the smaller user kit (`@composio-webhooks/core/kit`). What only adapters,
+ * stores and engines need is in `@composio-webhooks/core/adapter`; test helpers and the
+ * conformance suite in `@composio-webhooks/core/testing`.
  */
+// biome-ignore-all assist/source/organizeImports: the order is the pipeline's, written by hand
 
-// errors
+// verify: the signature over the exact bytes, the timestamp, the payload
 export {
-  isWebhookError,
-  type VerificationErrorCode,
-  WebhookConfigError,
-  WebhookError,
-  type WebhookErrorCode,
-  WebhookHandlerError,
-  WebhookPayloadError,
-  WebhookVerificationError,
-} from './errors.js';
-// events
-export {
-  type AuthScheme,
-  type ComposioEvent,
-  type ComposioEventOf,
-  ComposioEventType,
-  type ConnectedAccount,
-  type ConnectedAccountStatus,
-  type ConnectionExpiredEvent,
-  isConnectionExpired,
-  isKnownEventType,
-  isTriggerDisabled,
-  isTriggerMessage,
-  isUnknownEvent,
-  type KnownComposioEvent,
-  type KnownComposioEventType,
-  type KnownTriggerSlug,
-  type KnownWebhookEventType,
-  type PayloadVersion,
-  type TriggerData,
-  type TriggerDisabledEvent,
-  type TriggerMessageEvent,
-  type TriggerMessageMetadata,
-  type TriggerPayloads,
-  type UnknownComposioEvent,
-  type UnknownComposioEventType,
-  type WebhookDelivery,
-  WebhookEventType,
-  type WebhookVersion,
-} from './events.js';
-// respond: the receiver every adapter runs, its options and what it reports
-export {
-  type AdapterOptions,
-  DEFAULT_WEBHOOK_PATH,
-  type HandlerAdapterOptions,
-  type WebhookRefusal,
-} from './exchange.js';
+  verifyWebhook,
+  createWebhookVerifier,
+  type VerifierOptions,
+  type WebhookVerifier,
+  type WebhookBody,
+} from './verifier.js';
 export type { WebhookHeaders } from './headers.js';
-// verify
-export type { CryptoBackend } from './hmac.js';
-// dedupe
+export type { SecretFormat } from './secrets.js';
+export { signWebhook } from './sign.js';
+
+// events: validated, V3-shaped, typed
 export {
-  DEFAULT_COMPLETED_TTL_MS,
-  DEFAULT_LEASE_MS,
-  DEFAULT_MAX_ENTRIES,
-  type IdempotencyClaim,
+  WebhookEventType,
+  ComposioEventType,
+  type ComposioEvent,
+  type TriggerMessageEvent,
+  type ConnectionExpiredEvent,
+  type TriggerDisabledEvent,
+  type UnknownComposioEvent,
+  type WebhookDelivery,
+  type TriggerPayloads,
+  type TriggerData,
+  isTriggerMessage,
+  isConnectionExpired,
+  isTriggerDisabled,
+  isUnknownEvent,
+} from './events.js';
+
+// route: handlers by event type or trigger slug
+export {
+  createWebhookRouter,
+  type WebhookRouter,
+  type WebhookHandler,
+} from './router.js';
+
+// receive: the exchange every adapter runs, in process
+export { createWebhookReceiver, type ReceiverOptions, type WebhookReceiver } from './receiver.js';
+export type { AdapterOptions, WebhookRefusal } from './exchange.js';
+export type { ReceiverResponse } from './responses.js';
+export type { ReceiverOutcome } from './outcome.js';
+export type { WebhookLogger } from './logger.js';
+export type { WebhookInstrumentation } from './instrumentation.js';
+export type { TriggerValidators, TriggerMismatchPolicy } from './trigger-validation.js';
+
+// dedupe on webhook-id
+export {
   type IdempotencyStore,
-  type IdempotencyTimings,
+  type IdempotencyClaim,
   MemoryIdempotencyStore,
   type MemoryIdempotencyStoreOptions,
 } from './idempotency.js';
-export type {
-  WebhookInstrumentation,
-  WebhookRequestInfo,
-  WebhookRequestScope,
-} from './instrumentation.js';
-export type { WebhookLogFields, WebhookLogger } from './logger.js';
-export type { ReceiverOutcome, ReceiverOutcomeType } from './outcome.js';
+
+// errors: one family, a stable code and status
 export {
-  createWebhookReceiver,
-  DEFAULT_BODY_TIMEOUT_MS,
-  DEFAULT_HANDLER_TIMEOUT_MS,
-  DEFAULT_MAX_BODY_BYTES,
-  type ReceiverOptions,
-  type WebhookReceiver,
-  type WebhookRequest,
-} from './receiver.js';
-export type { ReceiverResponse, ReceiverResponseBody } from './responses.js';
-// route
-export {
-  createWebhookRouter,
-  type RoutableEventType,
-  type WebhookErrorHandler,
-  type WebhookHandler,
-  type WebhookRouter,
-} from './router.js';
-export { SECRET_ENV_VAR, type SecretFormat } from './secrets.js';
-export { type SignedWebhook, type SignWebhookInput, signWebhook } from './sign.js';
-export {
-  createTriggerDataCheck,
-  type TriggerDataCheck,
-  type TriggerDataMismatch,
-  type TriggerDataValidateFunction,
-  type TriggerMismatchPolicy,
-  type TriggerValidationError,
-  type TriggerValidator,
-  type TriggerValidators,
-} from './trigger-validation.js';
-export {
-  createWebhookVerifier,
-  DEFAULT_TOLERANCE_SECONDS,
-  type VerifierOptions,
-  type VerifyWebhookInput,
-  verifyWebhook,
-  type WebhookBody,
-  type WebhookPayload,
-  type WebhookVerifier,
-} from './verifier.js';
+  WebhookError,
+  isWebhookError,
+  WebhookVerificationError,
+  WebhookPayloadError,
+  WebhookConfigError,
+  WebhookHandlerError,
+  type WebhookErrorCode,
+} from './errors.js';

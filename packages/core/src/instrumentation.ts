@@ -5,10 +5,12 @@
  * `@composio-webhooks/otel` is built on it; core depends on no tracing library. Unused, it costs
  * one `undefined` check per step.
  */
+import type { WebhookError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
 import type { WebhookHeaders } from './headers.js';
 import type { WebhookLog } from './logger.js';
 import type { ReceiverOutcome } from './outcome.js';
+import type { TriggerDataMismatch } from './trigger-validation.js';
 import type { CheckedHeaders } from './verify.js';
 
 /** What an instrumentation learns when a request arrives. */
@@ -33,14 +35,27 @@ export interface WebhookRequestScope {
   onOutcome(outcome: ReceiverOutcome): void;
 }
 
-/** One request's clock and scope, carried from the first byte to the answer. */
+/**
+ * One request as it goes through the stages: its clock and scope, and what the stages learned
+ * about it that a later one needs (one object per request, carried from the first byte to the
+ * answer).
+ */
 export interface RequestTrace {
   started: number;
   scope: WebhookRequestScope | undefined;
-  /** This request's own logger (e.g. Fastify's `request.log`), used instead of `logger`. */
-  logger?: WebhookLog;
-  /** The headers as `precheck` read them, so verification does not read them again. */
+  headers: WebhookHeaders;
+  /** The request path, when the adapter knows it (for log lines). */
+  path: string | undefined;
+  /** Where this request's lines go: its own logger (e.g. Fastify's `request.log`) or `logger`. */
+  log: WebhookLog | undefined;
+  /** The headers as the admit stage read them, so verification does not read them again. */
   checked?: CheckedHeaders;
+  /** The verified delivery, once the verify stage has it. */
+  delivery?: WebhookDelivery;
+  /** Set when the store failed at claim time and the delivery runs without dedupe (`failOpen`). */
+  storeError?: WebhookError;
+  /** Set when `triggerValidators` found the trigger data off its schema (policy `'warn'`). */
+  triggerMismatch?: TriggerDataMismatch;
 }
 
 /** The scopes of several instrumentations, as one (the first wraps the outermost). */

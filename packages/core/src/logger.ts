@@ -9,12 +9,17 @@ import type { WebhookDelivery } from './events.js';
 
 /**
  * Where core's warnings and errors go. Anything with `warn` and `error` methods: console,
- * pino, winston, Nest's `Logger`, or your own.
+ * pino, winston, Nest's `Logger`, or your own. `info` (or Nest's `log`) is used for lines logged
+ * at `'info'` (see `unmatchedLogLevel`); a logger without either skips them.
  */
 export interface WebhookLogger {
   warn(message: string, details?: unknown): void;
   error(message: string, details?: unknown): void;
+  info?(message: string, details?: unknown): void;
 }
+
+/** The level of a line core may log at the user's choice, or `false` for none. */
+export type WebhookLogLevel = 'info' | 'warn' | false;
 
 /** The structured fields of one log line (absent when unknown). */
 export interface WebhookLogFields {
@@ -26,12 +31,15 @@ export interface WebhookLogFields {
   attempt?: number;
   /** The `WebhookError` code. */
   code?: string;
+  /** The request path, when the adapter knows it. */
+  path?: string;
   /** The underlying error (a handler's throw, the store's failure). Named as pino expects. */
   err?: unknown;
 }
 
 /** Core's view of the user's logger: one call shape, whatever the library. */
 export interface WebhookLog {
+  info(message: string, fields: WebhookLogFields): void;
   warn(message: string, fields: WebhookLogFields): void;
   error(message: string, fields: WebhookLogFields): void;
 }
@@ -62,10 +70,12 @@ export function createWebhookLog(
   const target = logger ?? console;
   if (isPinoStyle(target)) {
     const pino = target as unknown as {
+      info(fields: WebhookLogFields, message: string): void;
       warn(fields: WebhookLogFields, message: string): void;
       error(fields: WebhookLogFields, message: string): void;
     };
     return {
+      info: (message, fields) => pino.info(fields, message),
       warn: (message, fields) => pino.warn(fields, message),
       error: (message, fields) => pino.error(fields, message),
     };
@@ -73,7 +83,10 @@ export function createWebhookLog(
   // console prints a `{}` it is given: pass only fields there are.
   const args = (message: string, fields: WebhookLogFields): [string, WebhookLogFields?] =>
     hasFields(fields) ? [message, fields] : [message];
+  // Nest's Logger has `log` where the others have `info`.
+  const info = target.info ?? (target as { log?: WebhookLogger['info'] }).log;
   return {
+    info: info ? (message, fields) => info.call(target, ...args(message, fields)) : () => {},
     warn: (message, fields) => target.warn(...args(message, fields)),
     error: (message, fields) => target.error(...args(message, fields)),
   };

@@ -16,7 +16,7 @@ import getRawBody from 'raw-body';
 import { bodyTimeout, payloadTooLarge, unreadableBody } from './body-errors.js';
 import { setDeadline } from './deadlines.js';
 import { WebhookError } from './errors.js';
-import type { BodyLimits } from './exchange.js';
+import type { BodyLimits } from './stages/read.js';
 import type { WebhookBody } from './verify.js';
 
 export interface RawBodySource {

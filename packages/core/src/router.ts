@@ -182,7 +182,20 @@ export function createWebhookRouter(): WebhookRouter {
       throw failure;
     },
   };
+  matchers.set(router, matching);
   return router;
+}
+
+/** How each router made here finds an event's handlers (without copying them). */
+const matchers = new WeakMap<WebhookRouter, (event: ComposioEvent) => readonly unknown[]>();
+
+/**
+ * Whether `router` has a handler for `event`; `undefined` for a router not made by
+ * `createWebhookRouter` (e.g. an inbox's, whose handlers run elsewhere). Allocates nothing.
+ */
+export function hasHandlers(router: WebhookRouter, event: ComposioEvent): boolean | undefined {
+  const matching = matchers.get(router);
+  return matching === undefined ? undefined : matching(event).length > 0;
 }
 
 const NO_HANDLERS: readonly StoredHandler[] = [];

@@ -7,7 +7,7 @@
 import { bodyTimeout, payloadTooLarge, unreadableBody } from './body-errors.js';
 import { setDeadline } from './deadlines.js';
 import { WebhookError } from './errors.js';
-import type { BodyLimits } from './exchange.js';
+import type { BodyLimits } from './stages/read.js';
 
 /** The parts of a Web `Request` the reader needs (any fetch implementation fits). */
 export interface WebBodySource {

@@ -8,10 +8,10 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_MAX_ENTRIES } from '../src/idempotency.js';
 import {
   createWebhookReceiver,
   createWebhookRouter,
-  DEFAULT_MAX_ENTRIES,
   type IdempotencyStore,
   MemoryIdempotencyStore,
   type ReceiverResponse,

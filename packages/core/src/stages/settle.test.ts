@@ -1,114 +1,136 @@
+/**
+ * The settle stage through the exchange in verify-only mode: the user's route answers, and its
+ * answer settles the claim (2xx processed, anything else released), once.
+ */
 import { EventEmitter } from 'node:events';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { WebhookError } from './errors.js';
-import { MemoryIdempotencyStore } from './idempotency.js';
-import { observeNodeResponse } from './node.js';
-import type { ReceiverOutcome } from './outcome.js';
-import { type Acceptance, createWebhookReceiver } from './receiver.js';
-import { createWebhookRouter } from './router.js';
-import { buildTriggerMessage, signWebhook } from './testing.js';
+import { WebhookError } from '../errors.js';
+import { createExchange, type ExchangeResult, type RouteAnswer } from '../exchange.js';
+import { MemoryIdempotencyStore } from '../idempotency.js';
+import { observeNodeResponse } from '../node.js';
+import type { ReceiverOutcome } from '../outcome.js';
+import { createWebhookReceiver } from '../receiver.js';
+import { createWebhookRouter } from '../router.js';
+import { buildTriggerMessage, signWebhook } from '../testing.js';
 
 const secret = 'settlement-test-secret';
-type Accepted = Extract<Acceptance, { accepted: true }>;
 
-async function setup() {
+async function setup(route = 'the route after the middleware') {
   const outcomes: ReceiverOutcome[] = [];
-  const store = new MemoryIdempotencyStore();
-  const receiver = createWebhookReceiver({
-    secret,
-    router: createWebhookRouter(),
-    idempotency: store,
-    logger: false,
-    onOutcome: (outcome) => outcomes.push(outcome),
-  });
+  const exchange = createExchange(
+    {
+      secret,
+      idempotency: new MemoryIdempotencyStore(),
+      logger: false,
+      onOutcome: (outcome) => outcomes.push(outcome),
+    },
+    { packageName: '@composio-webhooks/example', kind: 'route', route },
+  );
   const delivery = await signWebhook({ payload: buildTriggerMessage(), secret });
-  const accept = async () => {
-    const acceptance = await receiver.accept(delivery);
-    if (!acceptance.accepted) throw new Error(`not accepted: ${acceptance.response.status}`);
-    return acceptance as Accepted;
-  };
-  return { receiver, delivery, outcomes, accept, store };
+  let runs = 0;
+  /** Delivers the copy; the route answers as `answer` says. */
+  const deliver = (answer: () => Promise<RouteAnswer>): Promise<ExchangeResult> =>
+    exchange.handle({
+      method: 'POST',
+      headers: delivery.headers,
+      body: async () => delivery.body,
+      handOver: () => {
+        runs++;
+        return answer();
+      },
+    });
+  return { deliver, outcomes, runs: () => runs, id: JSON.parse(delivery.body).id as string };
 }
 
-describe('acceptance.settle(status)', () => {
-  it.each([200, 201, 202, 204, 299])('%i completes: the delivery is processed', async (status) => {
-    const { receiver, delivery, accept } = await setup();
-    expect((await (await accept()).settle(status)).status).toBe(200);
-    expect(await receiver.accept(delivery)).toMatchObject({
-      accepted: false,
-      response: { status: 200, body: { duplicate: true } },
-    });
+const duplicate = { type: 'respond', response: { status: 200, body: { duplicate: true } } };
+
+describe('settle: the route answered', () => {
+  it.each([200, 201, 202, 204, 299])('%i: processed, a copy is 200 duplicate', async (status) => {
+    const { deliver, runs } = await setup();
+    expect(await deliver(async () => status)).toEqual({ type: 'handed-over' });
+    expect(await deliver(async () => 200)).toMatchObject(duplicate);
+    expect(runs()).toBe(1);
   });
 
   it.each([199, 301, 400, 404, 500, 503])(
-    '%i fails with HANDLER_FAILED and releases the claim',
+    '%i: HANDLER_FAILED, the claim released, the copy runs the route again',
     async (status) => {
-      const { accept, outcomes } = await setup();
-      const response = await (await accept()).settle(status, {
-        packageName: '@composio-webhooks/example',
-        route: 'the route after the middleware',
-      });
-      expect(response.status).toBe(500);
+      const { deliver, outcomes, runs } = await setup();
+      expect(await deliver(async () => status)).toEqual({ type: 'handed-over' });
       const failed = outcomes.at(-1);
       expect(failed).toMatchObject({ type: 'handler-failed', code: 'HANDLER_FAILED' });
       expect(failed?.error?.message).toBe(
-        `[@composio-webhooks/example] The route after the middleware answered ${status} for delivery ${failed?.id}; its dedupe claim was released so Composio's retry is processed. See https://github.com/composio-webhooks/composio-webhooks/blob/main/TROUBLESHOOTING.md#handler_failed`,
+        `[@composio-webhooks/example] Delivery ${failed?.id} was answered ${status} by the route after the middleware; its dedupe claim was released so Composio's retry is processed. See https://github.com/composio-webhooks/composio-webhooks/blob/main/TROUBLESHOOTING.md#handler_failed`,
       );
-      // Released: the retry is accepted again.
-      expect((await accept()).accepted).toBe(true);
+      await deliver(async () => 200);
+      expect(runs()).toBe(2);
     },
   );
 
-  it('undefined (no answer: the connection closed) fails and names it', async () => {
-    const { accept, outcomes } = await setup();
-    expect((await (await accept()).settle(undefined)).status).toBe(500);
+  it("'closed' (the connection closed first) releases and names it", async () => {
+    const { deliver, outcomes, runs } = await setup();
+    await deliver(async () => 'closed');
     expect(outcomes.at(-1)?.error?.message).toMatch(
-      /^\[@composio-webhooks\/core\] The connection closed before the route answered delivery msg_/,
+      /^\[@composio-webhooks\/example\] The connection closed before the route after the middleware answered delivery msg_/,
     );
-    expect((await accept()).accepted).toBe(true);
+    await deliver(async () => 200);
+    expect(runs()).toBe(2);
   });
 
-  it('settles once: a second settle does not undo the first', async () => {
-    const { receiver, delivery, accept } = await setup();
-    const acceptance = await accept();
-    await acceptance.settle(200);
-    await acceptance.settle(500);
-    expect((await receiver.accept(delivery)).accepted).toBe(false);
+  it("'unanswered' (passed on, nothing written) is processed and answered 200 here", async () => {
+    const { deliver, id } = await setup();
+    expect(await deliver(async () => 'unanswered')).toEqual({
+      type: 'respond',
+      response: { status: 200, body: { ok: true, id } },
+    });
+    expect(await deliver(async () => 200)).toMatchObject(duplicate);
+  });
+
+  it('a route that throws: route-failed with the error, released', async () => {
+    const { deliver, runs } = await setup();
+    const thrown = new Error('route broke');
+    const result = await deliver(() => Promise.reject(thrown));
+    expect(result).toMatchObject({
+      type: 'route-failed',
+      error: thrown,
+      response: { status: 500 },
+    });
+    await deliver(async () => 200);
+    expect(runs()).toBe(2);
   });
 });
 
-describe('observeNodeResponse (Node responses)', () => {
+describe('settle: observeNodeResponse (Node responses)', () => {
   it('settles from the status once a real HTTP response finishes', async () => {
-    const { receiver, delivery, accept } = await setup();
-    const acceptance = await accept();
+    const { deliver, runs } = await setup();
+    let observed: Promise<number | 'closed'> | undefined;
     const server = createServer((_req, res) => {
-      observeNodeResponse(res).then((answer) =>
-        acceptance.settle(answer === 'closed' ? undefined : answer, { route: 'the test route' }),
-      );
+      observed = observeNodeResponse(res);
       res.statusCode = 202;
       res.end('queued');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve, reject) => {
-      httpRequest({ port, host: '127.0.0.1', method: 'POST' }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      })
-        .on('error', reject)
-        .end();
-    });
+    const route = async (): Promise<RouteAnswer> => {
+      await new Promise<void>((resolve, reject) => {
+        httpRequest({ port, host: '127.0.0.1', method: 'POST' }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        })
+          .on('error', reject)
+          .end();
+      });
+      return observed as Promise<number | 'closed'>;
+    };
+    expect(await deliver(route)).toEqual({ type: 'handed-over' });
     server.close();
-    await expect
-      .poll(async () => (await receiver.accept(delivery)).accepted, { timeout: 2000 })
-      .toBe(false);
+    expect(await deliver(route)).toMatchObject(duplicate);
+    expect(runs()).toBe(1);
   });
 
   it("'finish' settles from the status even when an in-process socket keeps writableLength (inject)", async () => {
-    const { receiver, delivery, accept } = await setup();
-    const acceptance = await accept();
     // light-my-request (Fastify's inject()) keeps the written bytes on its fake socket, so
     // `writableFinished` stays false although the answer was written.
     const response = Object.assign(new EventEmitter(), {
@@ -119,31 +141,27 @@ describe('observeNodeResponse (Node responses)', () => {
     response.emit('finish');
     response.emit('close');
     expect(await answered).toBe(201);
-    await acceptance.settle(201);
-    expect((await receiver.accept(delivery)).accepted).toBe(false);
   });
 
-  it('a response closed before it finished releases the claim', async () => {
-    const { accept, outcomes } = await setup();
-    const acceptance = await accept();
+  it('a response closed before it finished is "closed"; late events change nothing', async () => {
+    const { deliver, outcomes, runs } = await setup('the route');
     const response = Object.assign(new EventEmitter(), {
       statusCode: 200,
       writableFinished: false,
     });
-    observeNodeResponse(response).then((answer) =>
-      acceptance.settle(answer === 'closed' ? undefined : answer, {
-        packageName: '@composio-webhooks/test',
-        route: 'the route',
-      }),
-    );
-    response.emit('close');
-    response.emit('finish'); // late events change nothing
-    await expect.poll(() => outcomes.at(-1)?.type).toBe('handler-failed');
+    const result = deliver(() => {
+      const answer = observeNodeResponse(response);
+      response.emit('close');
+      response.emit('finish');
+      return answer;
+    });
+    expect(await result).toEqual({ type: 'handed-over' });
     expect(outcomes.at(-1)?.error?.message).toContain(
       'The connection closed before the route answered',
     );
     expect(outcomes.filter((o) => o.type !== 'in-flight')).toHaveLength(1);
-    expect((await accept()).accepted).toBe(true);
+    await deliver(async () => 200);
+    expect(runs()).toBe(2);
   });
 });
 
@@ -151,7 +169,9 @@ describe('a router whose dispatch throws STORE_UNAVAILABLE (e.g. a queue that is
   it('answers 503 with retry-after, reports store-unavailable and releases the claim', async () => {
     const outcomes: ReceiverOutcome[] = [];
     const router = createWebhookRouter();
+    let dispatched = 0;
     router.dispatch = async () => {
+      dispatched++;
       throw new WebhookError('STORE_UNAVAILABLE', 'queue down', {
         cause: new Error('ECONNREFUSED'),
       });
@@ -171,6 +191,7 @@ describe('a router whose dispatch throws STORE_UNAVAILABLE (e.g. a queue that is
     });
     expect(outcomes).toMatchObject([{ type: 'store-unavailable', code: 'STORE_UNAVAILABLE' }]);
     // Released: Composio's retry is dispatched again.
-    expect((await receiver.accept(delivery)).accepted).toBe(true);
+    await receiver.receive(delivery);
+    expect(dispatched).toBe(2);
   });
 });

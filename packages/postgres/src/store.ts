@@ -8,11 +8,14 @@
 import {
   type IdempotencyClaim,
   type IdempotencyStore,
-  type IdempotencyTimings,
   WebhookConfigError,
   type WebhookLogger,
 } from '@composio-webhooks/core';
-import { newClaimToken, resolveTimings } from '@composio-webhooks/core/adapter';
+import {
+  type IdempotencyTimings,
+  newClaimToken,
+  resolveTimings,
+} from '@composio-webhooks/core/adapter';
 import { message, PostgresIdempotencyError, type PostgresStoreOperation } from './errors.js';
 import { type PostgresQueryable, runQuery, watchIdleErrors } from './query.js';
 import {

@@ -2,7 +2,7 @@
  * Public types, in camelCase. The wire's snake_case lives in `wire.ts` only.
  */
 
-import type { KnownWebhookEventType, WebhookVersion } from '@composio-webhooks/core';
+import type { KnownWebhookEventType, WebhookVersion } from '@composio-webhooks/core/adapter';
 
 /** Payload versions a subscription can be delivered in (core's `WebhookVersion`). New Composio organisations use V3. */
 export type { KnownWebhookEventType, WebhookVersion };

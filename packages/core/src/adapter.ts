@@ -81,11 +81,14 @@ export {
   DEFAULT_MAX_ENTRIES,
   type IdempotencyTimings,
 } from './idempotency.js';
-export type { WebhookRequestInfo, WebhookRequestScope } from './instrumentation.js';
+export type {
+  WebhookInstrumentation,
+  WebhookRequestInfo,
+  WebhookRequestScope,
+} from './instrumentation.js';
 export type { WebhookLogFields, WebhookLogLevel } from './logger.js';
 export type {
   ComposioEventOf,
-  KnownTriggerSlug,
   KnownWebhookEventType,
   WebhookVersion,
 } from './events.js';

@@ -33,6 +33,7 @@ export {
   type WebhookDelivery,
   type TriggerPayloads,
   type TriggerData,
+  type KnownTriggerSlug,
   isTriggerMessage,
   isConnectionExpired,
   isTriggerDisabled,
@@ -52,7 +53,6 @@ export type { AdapterOptions, WebhookRefusal } from './exchange.js';
 export type { ReceiverResponse } from './responses.js';
 export type { ReceiverOutcome } from './outcome.js';
 export type { WebhookLogger } from './logger.js';
-export type { WebhookInstrumentation } from './instrumentation.js';
 export type { TriggerValidators, TriggerMismatchPolicy } from './trigger-validation.js';
 
 // dedupe on webhook-id

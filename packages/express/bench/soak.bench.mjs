@@ -2,7 +2,7 @@
  * `pnpm bench`: the soak of composioWebhook() with the default dedupe store over HTTP
  * (scripts/bench/soak-bench.mjs says what is measured and how).
  */
-import { DEFAULT_MAX_ENTRIES } from '@composio-webhooks/core';
+import { DEFAULT_MAX_ENTRIES } from '@composio-webhooks/core/adapter';
 import * as testing from '@composio-webhooks/core/testing';
 import autocannon from 'autocannon';
 import { soakAdapter } from '../../../scripts/bench/soak-bench.mjs';

@@ -6,13 +6,8 @@
  * trace an upstream proxy started).
  */
 
-import type {
-  ReceiverOutcome,
-  WebhookDelivery,
-  WebhookHeaders,
-  WebhookInstrumentation,
-  WebhookRequestScope,
-} from '@composio-webhooks/core';
+import type { ReceiverOutcome, WebhookDelivery, WebhookHeaders } from '@composio-webhooks/core';
+import type { WebhookInstrumentation, WebhookRequestScope } from '@composio-webhooks/core/adapter';
 import {
   type Attributes,
   type Context,

@@ -11,10 +11,13 @@
 import {
   type IdempotencyClaim,
   type IdempotencyStore,
-  type IdempotencyTimings,
   WebhookConfigError,
 } from '@composio-webhooks/core';
-import { newClaimToken, resolveTimings } from '@composio-webhooks/core/adapter';
+import {
+  type IdempotencyTimings,
+  newClaimToken,
+  resolveTimings,
+} from '@composio-webhooks/core/adapter';
 import { ReadyGate, type RedisClientLike, runScript } from './client.js';
 import { message, RedisIdempotencyError, type RedisStoreOperation } from './errors.js';
 import {

@@ -9,6 +9,7 @@ export {
   DEFAULT_QUERY_TIMEOUT_MS,
   DEFAULT_SWEEP_INTERVAL_MS,
   DEFAULT_SWEEP_LIMIT,
+  MAX_STORED_ID_LENGTH,
   PostgresIdempotencyStore,
   type PostgresIdempotencyStoreOptions,
 } from './store.js';

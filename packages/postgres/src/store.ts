@@ -5,6 +5,7 @@
  * statement (`sql.ts`). Expired rows are deleted by the store itself: a bounded DELETE piggybacks
  * on a claim at most once per `sweepIntervalMs`, so nobody has to schedule a cleanup job.
  */
+import { createHash } from 'node:crypto';
 import {
   type IdempotencyClaim,
   type IdempotencyStore,
@@ -26,6 +27,8 @@ import {
   statements,
 } from './sql.js';
 
+/** Ids longer than this (in characters) are stored as their SHA-256 digest. */
+export const MAX_STORED_ID_LENGTH = 256;
 /** Deadline of one store call: 2 s, then the receiver answers 503 (or fails open). */
 export const DEFAULT_QUERY_TIMEOUT_MS = 2_000;
 /** How often a store deletes expired rows, at most: once a minute. */
@@ -150,18 +153,26 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   async claim(id: string): Promise<IdempotencyClaim> {
     this.maybeSweep();
     const token = newClaimToken();
-    const row = await this.one('claim', this.sql.claim, [id, token, Math.ceil(this.leaseMs)]);
+    const row = await this.one('claim', this.sql.claim, [
+      rowId(id),
+      token,
+      Math.ceil(this.leaseMs),
+    ]);
     if (row.claimed === 1) return { status: 'claimed', token };
     if (row.claimed === 0) return row.completed === true ? COMPLETED : IN_FLIGHT;
     throw this.unexpected('claim', row);
   }
 
   async complete(id: string, token: string): Promise<void> {
-    await this.run('complete', this.sql.complete, [id, token, Math.ceil(this.completedTtlMs)]);
+    await this.run('complete', this.sql.complete, [
+      rowId(id),
+      token,
+      Math.ceil(this.completedTtlMs),
+    ]);
   }
 
   async release(id: string, token: string): Promise<void> {
-    await this.run('release', this.sql.release, [id, token]);
+    await this.run('release', this.sql.release, [rowId(id), token]);
   }
 
   /**
@@ -170,7 +181,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
    * revived, since another instance may have claimed the id since).
    */
   async renew(id: string, token: string): Promise<boolean> {
-    const rows = await this.run('renew', this.sql.renew, [id, token, Math.ceil(this.leaseMs)]);
+    const rows = await this.run('renew', this.sql.renew, [
+      rowId(id),
+      token,
+      Math.ceil(this.leaseMs),
+    ]);
     return rows.length === 1;
   }
 
@@ -237,6 +252,16 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       `The database answered ${operation} with ${JSON.stringify(reply) ?? String(reply)}, which the store's SQL never returns. Is \`pool\` a PostgreSQL client whose query(text, values) resolves to { rows }?`,
     );
   }
+}
+
+/**
+ * The row's key for a webhook-id: the id itself, or for an id over `MAX_STORED_ID_LENGTH`
+ * characters `sha256:<hex digest>`, so any id fits a btree index entry (at most ~2.7 kB).
+ */
+export function rowId(id: string): string {
+  return id.length <= MAX_STORED_ID_LENGTH
+    ? id
+    : `sha256:${createHash('sha256').update(id).digest('hex')}`;
 }
 
 function isPositive(value: unknown): value is number {

@@ -203,12 +203,35 @@ export function describeStoreContract(label: string, target: ContractTarget): vo
       expect(statuses.filter((s) => s === 'in-flight')).toHaveLength(99);
     });
 
-    it('keeps any id as it is: long, unicode, quotes', async () => {
+    it('takes any id: quotes, unicode, and ids too long for an index entry (stored hashed)', async () => {
       const s = await store();
-      for (const id of ["it's; DROP TABLE x; --", 'ünïcødé 🎉', 'x'.repeat(2_000)]) {
-        await s.complete(id, tokenOf(await s.claim(id)));
+      const random = (length: number) =>
+        Array.from({ length }, () => String.fromCharCode(33 + Math.floor(Math.random() * 94))).join(
+          '',
+        );
+      const long = random(12_000);
+      const ids = [
+        "it's; DROP TABLE x; --",
+        'ünïcødé 🎉',
+        random(256),
+        long,
+        `${long.slice(0, -1)}!`,
+      ];
+      for (const id of ids) {
+        const token = tokenOf(await s.claim(id));
+        expect(await s.claim(id)).toEqual({ status: 'in-flight' });
+        expect(await s.renew(id, token)).toBe(true);
+        await s.complete(id, token);
         expect(await s.claim(id)).toEqual({ status: 'completed' });
       }
+      const { rows } = await target.db().query(`SELECT id FROM ${s.tableName}`);
+      const stored = (rows as { id: string }[]).map((row) => row.id);
+      expect(stored).toHaveLength(ids.length);
+      expect(stored).toContain(ids[2]); // 256 characters: as it is
+      expect(stored.filter((id) => /^sha256:[0-9a-f]{64}$/.test(id))).toHaveLength(2);
+      const released = tokenOf(await s.claim(`${long}?`));
+      await s.release(`${long}?`, released);
+      tokenOf(await s.claim(`${long}?`));
     });
   });
 }

@@ -3,7 +3,9 @@
  * examples on free ports, the Next.js example with `next start` (App Router and Pages Router
  * routes; `next build` first if it was never built), with a demo secret and the in-memory store,
  * and the BullMQ inbox example as a receiver process and a worker process on a Redis (REDIS_URL,
- * or a redis-server of its own; skipped, saying why, when there is neither); sends each the same
+ * or a redis-server of its own; skipped, saying why, when there is neither) and the pg-boss inbox
+ * example the same way on a PostgreSQL (DATABASE_URL, a server of its own, or an embedded one when
+ * none is installed: ./pg-boss.ts); sends each the same
  * scripted series of real, signed HTTP deliveries (./cases.ts), and prints case × framework →
  * status and the handlers that ran. Exits 1 if any cell differs from the documented behaviour.
  * Shuts everything down after.
@@ -20,6 +22,7 @@ import { createApp as createNestApp } from '../../nest/src/app.js';
 import { ensureBuilt, startNext } from '../../nextjs/test/next-app.js';
 import { startBullmqTarget } from './bullmq.js';
 import { type Cell, demoCases, type HandledRecord, runCase, type Target } from './cases.js';
+import { startPgBossTarget } from './pg-boss.js';
 
 const SECRET = `demo-secret-${crypto.randomUUID()}`;
 
@@ -141,12 +144,16 @@ async function main(): Promise<number> {
   const rows: { name: string; expected: string; cells: Cell[] }[] = [];
   try {
     // The BullMQ processes start while the in-process apps and Next.js do; the column comes last.
-    const [inProcess, bullmq] = await Promise.allSettled([
+    const [inProcess, bullmq, pgBoss] = await Promise.allSettled([
       startTargets(targets),
       startBullmqTarget({ secret: SECRET }),
+      startPgBossTarget({ secret: SECRET }),
     ]);
-    if (bullmq.status === 'fulfilled') targets.push(bullmq.value);
-    for (const result of [inProcess, bullmq]) if (result.status === 'rejected') throw result.reason;
+    for (const queued of [bullmq, pgBoss])
+      if (queued.status === 'fulfilled') targets.push(queued.value);
+    for (const result of [inProcess, bullmq, pgBoss]) {
+      if (result.status === 'rejected') throw result.reason;
+    }
     for (const testCase of cases) {
       const cells: Cell[] = [];
       for (const target of targets) cells.push(await runCase(target, testCase));

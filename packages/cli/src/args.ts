@@ -84,13 +84,30 @@ export function parseCommandArgs(
     const text = error instanceof Error ? error.message : String(error);
     const unknown = /^Unknown option '(--?[^'=]+)/.exec(text)?.[1];
     if (unknown !== undefined) {
-      const hint = unknown.startsWith('--')
-        ? didYouMean(unknown.slice(2), known, (name) => `--${name}`)
-        : '';
-      throw new UsageError(`Unknown option ${unknown} for ${command}.${hint}`, command);
+      throw new UsageError(unknownOption(unknown, args, known, command), command);
     }
     throw new UsageError(cleanParseError(text), command);
   }
+}
+
+/**
+ * `Unknown option --prot for listen. Did you mean --port?`. A long name typed with one dash
+ * (`-port`) reaches parseArgs as short options (`-p`): it is named as typed and matched too.
+ */
+function unknownOption(
+  unknown: string,
+  args: readonly string[],
+  known: readonly string[],
+  command: string,
+): string {
+  const render = (name: string) => `--${name}`;
+  if (unknown.startsWith('--')) {
+    return `Unknown option ${unknown} for ${command}.${didYouMean(unknown.slice(2), known, render)}`;
+  }
+  const typed = args.find((arg) => /^-[^-]{2,}/.test(arg) && arg.startsWith(unknown));
+  if (typed === undefined) return `Unknown option ${unknown} for ${command}.`;
+  const word = typed.slice(1).split('=')[0] ?? '';
+  return `Unknown option ${typed.split('=')[0]} for ${command}.${didYouMean(word, known, render)}`;
 }
 
 function cleanParseError(message: string): string {

@@ -3,6 +3,7 @@
  * "did you mean" for typos, and command help that lists only the options that apply.
  */
 import { describe, expect, it } from 'vitest';
+import { COMMANDS, main } from '../src/index.js';
 import { runCli } from './helpers.js';
 
 /** Option lines of a help text (`  --json   …`), by option name. */
@@ -106,11 +107,37 @@ describe('did you mean', () => {
       ['replay', 'f.jsonl', '--new-id'],
       'Unknown option --new-id for replay. Did you mean --new-ids?',
     ],
+    // Two letters swapped is one slip of the fingers, not two edits.
+    [['listen', '--prot', '3000'], 'Unknown option --prot for listen. Did you mean --port?'],
+    [['listen', '--prot=3000'], 'Unknown option --prot for listen. Did you mean --port?'],
+    // A long name with one dash reaches the parser as short options (-p -o -r -t).
+    [['listen', '-port', '3000'], 'Unknown option -port for listen. Did you mean --port?'],
   ])('%j → exit 2: %s', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')[0]).toBe(`error: ${message}`);
+  });
+
+  it('every option of every command: a swapped-letters typo is answered with the option', async () => {
+    const typos: string[] = [];
+    for (const command of COMMANDS) {
+      for (const name of Object.keys(command.options).filter((n) => n.length >= 4)) {
+        // Swap the 2nd and 3rd letters: --secret → --sceret, --forward-to → --fowrard-to.
+        const typo = `${name[0]}${name[2]}${name[1]}${name.slice(3)}`;
+        if (typo === name) continue;
+        let stderr = '';
+        const code = await main([...command.name.split(' '), `--${typo}`, 'x'], {
+          stdout: { write: () => true },
+          stderr: { write: (chunk: string) => (stderr += chunk) },
+          env: {},
+        });
+        expect(code).toBe(2);
+        if (!stderr.includes(`Did you mean --${name}?`))
+          typos.push(`${command.name} --${typo}: ${stderr}`);
+      }
+    }
+    expect(typos).toEqual([]);
   });
 
   it('nothing close: no suggestion', async () => {

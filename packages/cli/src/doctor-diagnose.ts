@@ -3,7 +3,7 @@
  * in the probes' answers; this finds the patterns and says how to fix each. Every failed probe
  * ends up explained (a root cause hides the failures that follow from it).
  */
-import { SECRET_ENV_VAR } from '@composio-webhooks/core';
+import { SECRET_ENV_VAR } from '@composio-webhooks/core/adapter';
 import { DOCTOR_SLUG, type ProbeKey, type ProbeResult } from './doctor-probes.js';
 import { formatBytes } from './format.js';
 
@@ -50,10 +50,11 @@ const got = (r: ProbeResult) =>
     ? `no answer (${r.error})`
     : `${r.status}${r.code ? ` ${r.code}` : ''}${r.duplicate ? ' duplicate' : ''}`;
 
+const PARSER_LIMIT_FIX =
+  "Express: mount the webhook route before express.json(), or raise its limit (express.json({ limit: '1mb' })).";
 const NEST_LIMIT_FIX =
-  "NestJS on Express: add app.useBodyParser('json', { limit: '1mb' }) right after " +
-  'NestFactory.create(AppModule, { rawBody: true }). Express: mount the webhook route before ' +
-  "express.json(), or raise its limit (express.json({ limit: '1mb' })).";
+  'NestJS: serve the webhook with ComposioWebhooksModule’s route, or put ComposioWebhookGuard on your ' +
+  'controller: both read the raw body themselves, so Nest’s 100 KB JSON parser never sees it.';
 
 export function diagnose(input: DiagnoseInput): Diagnosis[] {
   const { results } = input;
@@ -89,7 +90,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
           'bytes, which are gone once a parser has turned them into an object.',
         fix:
           'Mount the webhook route before express.json() / app.use(bodyParser()), or give it ' +
-          "express.raw({ type: 'application/json' }); on NestJS create the app with { rawBody: true }.",
+          "express.raw({ type: 'application/json' }); on NestJS, use the module’s route or ComposioWebhookGuard (they read the raw body themselves).",
         probes: ['valid', 'duplicate', 'large'],
       });
     } else if (valid.code === 'MISSING_HEADERS') {
@@ -220,7 +221,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
             ? 'NestJS’s 100 KB JSON limit refuses large deliveries (413 before the webhook runs)'
             : 'A body parser’s 100 KB limit refuses large deliveries (413 before the webhook runs)',
         detail: `A 200 KB delivery was answered ${got(large)}${own ? '' : ' by a body parser, not by the webhook'}; trigger payloads (an e-mail with attachments, a large diff) can be that large.`,
-        fix: own ? `Raise maxBodyBytes (default ${formatBytes(1024 * 1024)}).` : NEST_LIMIT_FIX,
+        fix: own
+          ? `Raise maxBodyBytes (default ${formatBytes(1024 * 1024)}).`
+          : large.nestError
+            ? NEST_LIMIT_FIX
+            : PARSER_LIMIT_FIX,
         probes: ['large'],
       });
     }

@@ -15,6 +15,7 @@ export function readReceiverBody(text: string): {
   code?: string;
   message?: string;
   duplicate?: boolean;
+  queued?: boolean;
 } {
   let parsed: unknown;
   try {
@@ -32,28 +33,41 @@ export function readReceiverBody(text: string): {
     code: typeof error.code === 'string' ? error.code : undefined,
     message: typeof error.message === 'string' ? error.message : undefined,
     duplicate: body.duplicate === true,
+    queued: body.queued === true,
   };
 }
 
 export function explainStatus(
   status: number,
-  receiver: { code?: string | undefined; duplicate?: boolean | undefined },
+  receiver: {
+    code?: string | undefined;
+    duplicate?: boolean | undefined;
+    queued?: boolean | undefined;
+  },
   secretSource: string,
 ): Explanation {
   const code = receiver.code;
   if (status >= 200 && status < 300) {
-    return receiver.duplicate
-      ? {
-          ok: true,
-          summary:
-            'Accepted as a duplicate: a delivery with this webhook-id was already processed.',
-          hint: 'Handlers did not run again (idempotency on webhook-id). Omit --id to send a fresh event.',
-        }
-      : {
-          ok: true,
-          summary: 'Delivered: the endpoint verified the signature and its handlers succeeded.',
-          hint: '',
-        };
+    if (receiver.duplicate) {
+      return {
+        ok: true,
+        summary: 'Accepted as a duplicate: a delivery with this webhook-id was already processed.',
+        hint: 'Handlers did not run again (idempotency on webhook-id). Omit --id to send a fresh event.',
+      };
+    }
+    if (receiver.queued) {
+      return {
+        ok: true,
+        summary:
+          'Queued: the endpoint verified the signature and put the delivery on its inbox; its handlers have not run yet.',
+        hint: 'A worker (inbox.process(router)) runs them: "composio-webhooks inbox stats" shows the queue, "inbox failed" the dead letters.',
+      };
+    }
+    return {
+      ok: true,
+      summary: `Delivered: the endpoint verified the signature and answered ${status}.`,
+      hint: 'A router-mode endpoint answers 2xx once its handlers succeeded; a verify-only route, once it answered 2xx itself.',
+    };
   }
   switch (status) {
     case 401:
@@ -92,8 +106,10 @@ export function explainStatus(
         ok: false,
         summary: 'The body is larger than the endpoint accepts (PAYLOAD_TOO_LARGE, 413).',
         hint:
-          'Raise the receiver limit (default 1 MiB). On NestJS with Express the JSON parser stops at 100 KB: ' +
-          "add app.useBodyParser('json', { limit: '1mb' }) after NestFactory.create(AppModule, { rawBody: true }).",
+          code === 'PAYLOAD_TOO_LARGE'
+            ? 'Raise the receiver’s maxBodyBytes (default 1 MiB) if your triggers send larger payloads.'
+            : 'A body parser answered before the webhook (express.json() stops at 100 KB): mount the webhook ' +
+              'before it. NestJS: use the module’s route or ComposioWebhookGuard, which read the raw body themselves.',
       };
     case 500:
       return code === 'RAW_BODY_UNAVAILABLE'
@@ -101,8 +117,9 @@ export function explainStatus(
             ok: false,
             summary: 'The receiver could not read the raw body (RAW_BODY_UNAVAILABLE).',
             hint:
-              'A JSON body parser consumed it first: mount the webhook route before express.json(), use ' +
-              "express.raw({ type: 'application/json' }) on it, or enable rawBody (NestJS).",
+              'A body parser consumed it first: mount the webhook route before express.json(), use ' +
+              "express.raw({ type: 'application/json' }) on it, or keep the bytes (express.json({ verify: keepRawBody })). " +
+              'NestJS: a middleware of yours read the stream before the module’s route (see TROUBLESHOOTING.md#raw_body_unavailable).',
           }
         : {
             ok: false,

@@ -1,8 +1,9 @@
 /**
  * Human-readable rendering of API objects. `--json` output does not pass through here.
  */
+import { stripVTControlCharacters } from 'node:util';
 import type { EventTypeInfo, Subscription } from '@composio-webhooks/client';
-import { SECRET_ENV_VAR } from '@composio-webhooks/core';
+import { SECRET_ENV_VAR } from '@composio-webhooks/core/adapter';
 import type { Style } from './output.js';
 
 export { SECRET_ENV_VAR };
@@ -59,14 +60,24 @@ export function labelled(style: Style, rows: Array<[string, string]>): string[] 
   return rows.map(([label, value]) => `  ${style.dim(label.padEnd(width))}  ${value}`);
 }
 
-/** A plain-text table; columns padded to the widest cell. */
+/** How many columns `text` takes on a terminal: colour codes take none. */
+export function visibleWidth(text: string): number {
+  return stripVTControlCharacters(text).length;
+}
+
+/** `text` padded with spaces to `width` visible columns (colour codes not counted). */
+function padVisible(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - visibleWidth(text)));
+}
+
+/** A plain-text table; columns padded to the widest cell, as the terminal shows it. */
 export function table(style: Style, headers: string[], rows: string[][]): string[] {
   const widths = headers.map((header, i) =>
-    Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
+    Math.max(visibleWidth(header), ...rows.map((row) => visibleWidth(row[i] ?? ''))),
   );
   const render = (cells: string[]) =>
     cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .map((cell, i) => (i === cells.length - 1 ? cell : padVisible(cell, widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   return [style.bold(render(headers)), ...rows.map(render)];

@@ -67,38 +67,77 @@ export interface EndpointAnswer {
   message: string | undefined;
   /** A composio-webhooks `{ ok: true, duplicate: true }` answer. */
   duplicate: boolean;
+  /** A composio-webhooks `{ ok: true, queued: true }` answer: an inbox took the delivery for a worker. */
+  queued: boolean;
   durationMs: number;
 }
 
-/** POSTs the request; a network failure or timeout becomes a `CliError` that says what to check. */
+/**
+ * POSTs the request; a network failure or timeout becomes a `CliError` that says what to check.
+ * A redirect is never followed: the signed request (its signature made with the real secret)
+ * would reach another server. It is reported, with its status and `Location`, as a `CliError`
+ * (code `REDIRECT`).
+ */
 export async function post(
   url: string,
   request: SignedRequest,
   timeoutMs: number,
 ): Promise<EndpointAnswer> {
   const started = performance.now();
+  let response: Response;
+  let text: string;
   try {
-    const response = await fetch(url, {
+    response = await fetch(url, {
       method: 'POST',
       headers: request.headers,
       body: request.body,
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const text = await response.text();
-    const receiver = readReceiverBody(text);
-    return {
-      status: response.status,
-      statusText: response.statusText,
-      text,
-      headers: response.headers,
-      code: receiver.code,
-      message: receiver.message,
-      duplicate: receiver.duplicate === true,
-      durationMs: Math.round(performance.now() - started),
-    };
+    text = await response.text();
   } catch (error) {
     throw connectionError(url, error, timeoutMs);
   }
+  if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+    throw redirectError(url, response);
+  }
+  const receiver = readReceiverBody(text);
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    text,
+    headers: response.headers,
+    code: receiver.code,
+    message: receiver.message,
+    duplicate: receiver.duplicate === true,
+    queued: receiver.queued === true,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Whether an error is `post`'s refusal to follow a redirect (callers stop at it). */
+export function isRedirect(error: unknown): error is CliError {
+  return error instanceof CliError && error.details.code === 'REDIRECT';
+}
+
+function redirectError(url: string, response: Response): CliError {
+  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+  const header = response.headers.get('location');
+  let location: string | null = null;
+  try {
+    location = header === null ? null : new URL(header, url).href;
+  } catch {
+    location = header;
+  }
+  const where = location === null ? 'with no Location' : `to ${location}`;
+  const fix =
+    location === null
+      ? 'point --url at the route that receives the webhook.'
+      : `if ${location} is your endpoint, use it as the URL.`;
+  return new CliError(
+    `${url} answered ${status}, a redirect ${where}. Not followed: the signed request would reach another server. Stopped; ${fix}`,
+    { code: 'REDIRECT', status: response.status, location },
+  );
 }
 
 export function connectionError(url: string, error: unknown, timeoutMs: number): CliError {

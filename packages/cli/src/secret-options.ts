@@ -2,7 +2,8 @@
  * `--secret` (else $COMPOSIO_WEBHOOK_SECRET) and `--secret-format`, read the same way by every
  * command that signs or verifies.
  */
-import { SECRET_ENV_VAR, type SecretFormat } from '@composio-webhooks/core';
+import type { SecretFormat } from '@composio-webhooks/core';
+import { SECRET_ENV_VAR } from '@composio-webhooks/core/adapter';
 import { choiceValue, type ParsedValues, UsageError } from './args.js';
 import type { CommandContext } from './context.js';
 

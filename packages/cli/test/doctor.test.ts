@@ -249,6 +249,34 @@ describe('doctor against endpoints set up wrong: exit 1 and the diagnosis', () =
     expect(unlimited.report.diagnoses[0]?.fix).toContain('--max-body <bytes>');
   });
 
+  it.each([
+    [
+      'NestJS’s parser (its error body)',
+      '{"statusCode":413,"message":"request entity too large"}',
+      'NestJS: serve the webhook with ComposioWebhooksModule’s route, or put ComposioWebhookGuard on your controller: both read the raw body themselves, so Nest’s 100 KB JSON parser never sees it.',
+    ],
+    [
+      'express.json()',
+      '<!DOCTYPE html><pre>PayloadTooLargeError</pre>',
+      "Express: mount the webhook route before express.json(), or raise its limit (express.json({ limit: '1mb' })).",
+    ],
+  ])(
+    'a 100 KB body parser in front (%s): the fix for that set-up, no rawBody/useBodyParser advice',
+    async (_name, body, fix) => {
+      const app = await endpoint();
+      const proxy = await startProxy(app.origin, {
+        intercept: (_headers, sent) =>
+          sent.length > 100 * 1024 ? { status: 413, body } : undefined,
+      });
+      servers.push(proxy);
+      const { code, report } = await doctor(`${proxy.origin}/webhooks/composio`);
+      expect(code).toBe(1);
+      expect(ids(report)).toEqual(['body-parser-limit']);
+      expect(report.diagnoses[0]?.fix).toBe(fix);
+      expect(JSON.stringify(report.diagnoses)).not.toMatch(/rawBody|useBodyParser/);
+    },
+  );
+
   it('no signature check at all', async () => {
     const open = await serve((req, res) => {
       req.resume();

@@ -3,12 +3,15 @@
  * the spinner appear only on a TTY, and never with NO_COLOR / --json.
  */
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import {
   createFakeSubscriptionsApi,
   type FakeSubscriptionsApi,
+  type FakeWireTriggerType,
 } from '@composio-webhooks/client/testing';
 import { buildTriggerMessage } from '@composio-webhooks/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +110,20 @@ describe('terminal output', () => {
   });
 });
 
+describe('tables on a terminal', () => {
+  it('doctor: the header lines up with its columns although the marks are coloured', async () => {
+    const t = io(true);
+    await main(['doctor', '--url', endpoint.url, '--secret', 's'], t.io);
+    expect(t.stdout()).toContain(`${ESC}32m✔${ESC}39m`);
+    const lines = stripVTControlCharacters(t.stdout()).split('\n');
+    const header = lines.find((line) => line.includes('PROBE')) ?? '';
+    const row = lines.find((line) => line.includes('valid delivery')) ?? '';
+    expect(row.indexOf('valid delivery')).toBe(header.indexOf('PROBE'));
+    expect(row.indexOf('2xx')).toBe(header.indexOf('EXPECTED'));
+    expect(row.lastIndexOf('200')).toBe(header.indexOf('GOT'));
+  });
+});
+
 describe('progress of long operations', () => {
   it('doctor: each probe on a TTY’s stderr; nothing there with --json', async () => {
     const args = ['doctor', '--url', endpoint.url, '--secret', 's'];
@@ -122,6 +139,43 @@ describe('progress of long operations', () => {
     const piped = io(false);
     await main(args, piped.io);
     expect(piped.stderr()).toBe('');
+  });
+
+  it('generate: each page fetched, then the generating step, on a TTY’s stderr', async () => {
+    const github = JSON.parse(
+      readFileSync(
+        fileURLToPath(new URL('../../../fixtures/trigger-types/github.json', import.meta.url)),
+        'utf8',
+      ),
+    ) as { items: FakeWireTriggerType[] };
+    const types = await createFakeSubscriptionsApi({
+      apiKeys: ['k'],
+      triggerTypes: github.items,
+      triggerTypesDefaultLimit: 1,
+    });
+    try {
+      const args = ['--api-key', 'k', '--base-url', types.url, 'generate', 'types'];
+      const tty = io(true);
+      const outFile = join(dir, 'progress.d.ts');
+      expect(await main([...args, '--toolkits', 'github', '--out', outFile], tty.io)).toBe(0);
+      expect(tty.stderr()).toContain('Fetching the trigger types of github… page 2');
+      expect(tty.stderr()).toContain(`Generating types for ${github.items.length} trigger types…`);
+      expect(tty.stderr().endsWith('\r\u001b[2K')).toBe(true);
+      const slugs = io(true);
+      const [first, second] = github.items.map((t) => t.slug);
+      expect(
+        await main(
+          [...args, '--trigger', String(first), '--trigger', String(second), '--out', outFile],
+          slugs.io,
+        ),
+      ).toBe(0);
+      expect(slugs.stderr()).toContain('Fetching 2 trigger types… 2/2 done');
+      const piped = io(false);
+      expect(await main([...args, '--toolkits', 'github', '--out', outFile], piped.io)).toBe(0);
+      expect(piped.stderr()).toBe('');
+    } finally {
+      await types.close();
+    }
   });
 
   it('replay: n/total on a TTY’s stderr; nothing there with --json', async () => {

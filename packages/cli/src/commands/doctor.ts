@@ -4,7 +4,7 @@
  * and explains what the answers say about its set-up. Exit code 0 only when every answer is the
  * documented one.
  */
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS } from '@composio-webhooks/core';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS } from '@composio-webhooks/core/adapter';
 import { expectPositionals, integerValue, requiredUrl } from '../args.js';
 import { CliError, type Command } from '../context.js';
 import { diagnose } from '../doctor-diagnose.js';
@@ -16,7 +16,7 @@ import {
   resultOf,
 } from '../doctor-probes.js';
 import { formatBytes, SECRET_ENV_VAR, table } from '../format.js';
-import { post } from '../http.js';
+import { isRedirect, post } from '../http.js';
 import { secretOption } from '../secret-options.js';
 
 /** Connection errors that mean "the endpoint closed the connection", not "nothing is there". */
@@ -88,8 +88,9 @@ Options:
           results.push(resultOf(probe, answer));
         } catch (error) {
           const code = error instanceof CliError ? String(error.details.code ?? '') : '';
-          // Nothing to diagnose when the endpoint cannot be reached at all.
-          if (probe.key === 'valid') throw error;
+          // Nothing to diagnose when the endpoint cannot be reached at all; a redirect stops
+          // the probes (each is signed, most with the real secret).
+          if (probe.key === 'valid' || isRedirect(error)) throw error;
           const message = error instanceof Error ? error.message : String(error);
           results.push(failedResult(probe, message, CLOSED_EARLY.has(code)));
         }

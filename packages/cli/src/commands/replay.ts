@@ -16,7 +16,7 @@ import {
 } from '../args.js';
 import type { Command } from '../context.js';
 import { countStatuses, describeCounts, SECRET_ENV_VAR, table } from '../format.js';
-import { post, signDelivery } from '../http.js';
+import { isRedirect, post, signDelivery } from '../http.js';
 import { bodyText, type RecordedDelivery, readRecording } from '../recording.js';
 import { secretOption } from '../secret-options.js';
 
@@ -131,6 +131,8 @@ Options:
           error: null,
         };
       } catch (error) {
+        // A redirect stops the replay: no further signed request goes out.
+        if (isRedirect(error)) throw error;
         const message = error instanceof Error ? error.message : String(error);
         return {
           ...base,

@@ -3,7 +3,7 @@
  * local fake of the trigger types API (paging, 401/404/429/5xx, malformed answers); the output is
  * byte-identical for the same input, and the validators work in a real receiver.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -289,6 +289,28 @@ describe('generate: failures', () => {
     const notJson = await generate('types', [GOLDEN], out('x.d.ts'));
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toContain('is not JSON');
+  });
+
+  it('--from-file: the help and every error say what the file is and how to save one', async () => {
+    const howTo =
+      'curl -H "x-api-key: $COMPOSIO_API_KEY" "https://backend.composio.dev/api/v3/triggers_types?toolkit_slugs=github" > github.json';
+    const help = (await runCli(['generate', 'types', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      'Saved answers (--from-file): the JSON body of GET /api/v3/triggers_types?toolkit_slugs=… (a page: { "items": [...], "next_cursor": … }), an array of such pages, one trigger type (GET /api/v3/triggers_types/<SLUG>) or an array of trigger types.',
+    );
+    expect(help).toContain(howTo);
+    const wrongShape = join(dir, 'not-answers.json');
+    await writeFile(wrongShape, JSON.stringify({ triggers: [] }));
+    for (const file of [GOLDEN, wrongShape]) {
+      const result = await generate('validators', [file], out('x.js'));
+      expect(result.code).toBe(2);
+      const [first = ''] = result.stderr.split('\n');
+      expect(first).toMatch(
+        new RegExp(`^error: --from-file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not`),
+      );
+      expect(first).toContain('--from-file takes the JSON body of GET /api/v3/triggers_types');
+      expect(first).toContain(`Save one with: ${howTo}`);
+    }
   });
 });
 

@@ -5,29 +5,17 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import {
-  createTriggerTypesClient,
-  isComposioApiError,
-  parseSavedTriggerTypes,
-  type ToolkitVersions,
-  type TriggerType,
-} from '@composio-webhooks/client';
+import type { TriggerType } from '@composio-webhooks/client';
 import {
   choiceValue,
   expectPositionals,
   type OptionSpecs,
-  stringList,
   stringValue,
   UsageError,
 } from '../args.js';
-import {
-  CliError,
-  type Command,
-  type CommandContext,
-  clientOptions,
-  withSpinner,
-} from '../context.js';
+import { type Command, type CommandContext, withSpinner } from '../context.js';
 import type { ValidatorsFormat } from '../generate/schema-to-validators.js';
+import { loadTriggers, SAVED_ANSWER_FORMAT, SAVED_ANSWER_HOWTO } from '../generate/sources.js';
 import { DEFAULT_AUGMENTED_MODULE, toolkitVersions } from '../generate/stamp.js';
 
 // The generators (json-schema-to-typescript with Prettier, Ajv) are imported only when a generate
@@ -45,12 +33,16 @@ const SOURCE_OPTIONS = {
 const SOURCE_HELP = `  --toolkits <list>          toolkit slugs, comma-separated (e.g. github,gmail)
   --trigger <SLUG>           only this trigger (repeatable); without --toolkits it is fetched by slug
   --toolkit-versions <spec>  latest (default) or per toolkit: github=20251001_00,gmail=latest
-  --from-file <file>         saved API answers instead of the API (repeatable; offline builds)
+  --from-file <file>         saved API answers instead of the API (repeatable; offline builds):
+                             see "Saved answers" below
   --module <name>            the package your code imports the router from (default ${DEFAULT_AUGMENTED_MODULE})
   --out <file>               where to write (directories are created)
 
 The trigger types API lives at https://backend.composio.dev/api/v3 (the default here, unless
---base-url or COMPOSIO_BASE_URL says otherwise).`;
+--base-url or COMPOSIO_BASE_URL says otherwise).
+
+Saved answers (--from-file): ${SAVED_ANSWER_FORMAT} Save one with
+  ${SAVED_ANSWER_HOWTO}`;
 
 export const generateTypesCommand: Command = {
   name: 'generate types',
@@ -69,8 +61,10 @@ ${SOURCE_HELP}`,
   async run(ctx) {
     const out = requiredOut(ctx);
     const triggers = await loadTriggers(ctx);
-    const { generateTriggerTypes } = await import('../generate/schema-to-types.js');
-    const text = await generateTriggerTypes(triggers, { moduleName: moduleName(ctx) });
+    const text = await withSpinner(ctx.out, generating('types', triggers), async () => {
+      const { generateTriggerTypes } = await import('../generate/schema-to-types.js');
+      return generateTriggerTypes(triggers, { moduleName: moduleName(ctx) });
+    });
     return report(ctx, triggers, [await writeIfChanged(out, text)]);
   },
 };
@@ -96,11 +90,14 @@ ${SOURCE_HELP}
       choiceValue(ctx.values, 'format', ['esm', 'cjs'] as const, ctx.command) ??
       (out.endsWith('.cjs') ? 'cjs' : 'esm');
     const triggers = await loadTriggers(ctx);
-    const { generateTriggerValidators } = await import('../generate/schema-to-validators.js');
-    const { code, declaration } = generateTriggerValidators(triggers, {
-      format,
-      moduleName: moduleName(ctx),
-    });
+    const { code, declaration } = await withSpinner(
+      ctx.out,
+      generating('validators', triggers),
+      async () => {
+        const { generateTriggerValidators } = await import('../generate/schema-to-validators.js');
+        return generateTriggerValidators(triggers, { format, moduleName: moduleName(ctx) });
+      },
+    );
     const written = [
       await writeIfChanged(out, code),
       await writeIfChanged(declarationPath(out), declaration),
@@ -108,6 +105,10 @@ ${SOURCE_HELP}
     return report(ctx, triggers, written);
   },
 };
+
+function generating(what: string, triggers: readonly TriggerType[]): string {
+  return `Generating ${what} for ${triggers.length} trigger type${triggers.length === 1 ? '' : 's'}…`;
+}
 
 function requiredOut(ctx: CommandContext): string {
   expectPositionals(ctx.positionals, ctx.command, { max: 0, names: '' });
@@ -120,121 +121,6 @@ function requiredOut(ctx: CommandContext): string {
 
 function moduleName(ctx: CommandContext): string {
   return stringValue(ctx.values, 'module') ?? DEFAULT_AUGMENTED_MODULE;
-}
-
-/** `latest`, or `github=20251001_00,gmail=latest`. */
-export function parseToolkitVersions(
-  spec: string | undefined,
-  command: string,
-): ToolkitVersions | undefined {
-  if (spec === undefined) return undefined;
-  if (spec.trim() === 'latest') return 'latest';
-  const versions: Record<string, string> = {};
-  for (const part of spec
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p !== '')) {
-    const match = /^([A-Za-z0-9_-]+)=([A-Za-z0-9_.-]+)$/.exec(part);
-    if (!match?.[1] || !match[2]) {
-      throw new UsageError(
-        `--toolkit-versions takes "latest" or toolkit=version pairs such as github=20251001_00,gmail=latest; got "${part}".`,
-        command,
-      );
-    }
-    versions[match[1].toLowerCase()] = match[2];
-  }
-  return versions;
-}
-
-async function loadTriggers(ctx: CommandContext): Promise<TriggerType[]> {
-  const toolkits = stringList(ctx.values, 'toolkits')?.map((t) => t.toLowerCase());
-  const slugs = stringList(ctx.values, 'trigger');
-  const versions = parseToolkitVersions(stringValue(ctx.values, 'toolkit-versions'), ctx.command);
-  const files = stringList(ctx.values, 'from-file');
-
-  let triggers: TriggerType[];
-  if (files !== undefined) {
-    triggers = (await Promise.all(files.map((file) => readSaved(file, ctx.command)))).flat();
-    if (toolkits) triggers = triggers.filter((t) => toolkits.includes(t.toolkit.slug));
-    if (versions && versions !== 'latest') {
-      triggers = triggers.filter((t) => {
-        const wanted = versions[t.toolkit.slug];
-        return wanted === undefined || wanted === 'latest' || wanted === t.version;
-      });
-    }
-  } else if (toolkits === undefined && slugs === undefined) {
-    throw new UsageError(
-      `${ctx.command} needs --toolkits <list> (e.g. github,gmail), --trigger <SLUG> or --from-file <answers.json>.`,
-      ctx.command,
-    );
-  } else {
-    const client = createTriggerTypesClient(
-      clientOptions(ctx.values, ctx.io, ctx.out, ctx.command),
-    );
-    const params = { ...(versions !== undefined && { toolkitVersions: versions }) };
-    triggers = await withSpinner(ctx.out, 'Fetching trigger types…', () =>
-      toolkits !== undefined
-        ? client.listTriggerTypes({ toolkitSlugs: toolkits, ...params })
-        : Promise.all((slugs ?? []).map((slug) => getBySlug(slug))),
-    );
-    async function getBySlug(slug: string): Promise<TriggerType> {
-      try {
-        return await client.getTriggerType(slug, params);
-      } catch (error) {
-        if (!isComposioApiError(error) || error.status !== 404) throw error;
-        throw new CliError(
-          `Composio has no trigger type ${slug} (HTTP 404): check the slug, or list a toolkit's triggers with --toolkits <toolkit>.`,
-          { code: 'TRIGGER_NOT_FOUND', missing: [slug] },
-        );
-      }
-    }
-  }
-
-  if (slugs !== undefined) {
-    const missing = slugs.filter((slug) => !triggers.some((t) => t.slug === slug));
-    if (missing.length > 0) {
-      throw new CliError(
-        `No trigger type ${missing.join(', ')} among the ${triggers.length} read` +
-          `${toolkits ? ` for ${toolkits.join(', ')}` : ''}: check the slug and --toolkits.`,
-        { code: 'TRIGGER_NOT_FOUND', missing },
-      );
-    }
-    triggers = triggers.filter((t) => slugs.includes(t.slug));
-  }
-  const seen = new Map<string, TriggerType>();
-  for (const trigger of triggers) {
-    const other = seen.get(trigger.slug);
-    if (other && other.version !== trigger.version) {
-      throw new CliError(
-        `${trigger.slug} appears twice, with schema versions ${other.version} and ${trigger.version}: pick one with --toolkit-versions ${trigger.toolkit.slug}=<version>.`,
-        { code: 'DUPLICATE_TRIGGER' },
-      );
-    }
-    seen.set(trigger.slug, trigger);
-  }
-  if (seen.size === 0) {
-    throw new CliError('No trigger types matched: nothing to generate.', { code: 'NO_TRIGGERS' });
-  }
-  return [...seen.values()];
-}
-
-async function readSaved(file: string, command: string): Promise<TriggerType[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `--from-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
-      command,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--from-file ${file} is not JSON: ${(error as Error).message}`, command);
-  }
-  return parseSavedTriggerTypes(json, `--from-file ${file}`);
 }
 
 function declarationPath(out: string): string {

@@ -1,47 +1,52 @@
 /**
- * What `listen` does with one request: read the body, let core's receiver verify and dedupe it
- * (so the answers are the adapters' answers, duplicates included), then record it and forward it
- * re-signed when asked.
+ * What `listen` does with one request: an adapter on core's exchange, like every framework's
+ * (`@composio-webhooks/core/adapter`), so it answers what they answer — the header-first
+ * refusals (gzip 415, a foreign charset 400, missing headers 401), the size and time limits,
+ * verification and dedupe. Verified deliveries are handed to listen's "route": record and answer
+ * 200 (or forward, re-signed, and answer what the target answered). The sender gets only the
+ * documented answer; the detailed reason of a refusal goes to listen's own output.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  createWebhookReceiver,
-  createWebhookRouter,
   isTriggerMessage,
-  type ReceiverOutcome,
   type SecretFormat,
   type WebhookDelivery,
+  type WebhookError,
 } from '@composio-webhooks/core';
-import { HEADER_ATTEMPT, HEADER_ID } from '@composio-webhooks/core/adapter';
-import { CliError } from './context.js';
-import { type EndpointAnswer, post, signDelivery } from './http.js';
+import {
+  createExchange,
+  type ExchangeResult,
+  HEADER_ATTEMPT,
+  HEADER_ID,
+  successResponse,
+} from '@composio-webhooks/core/adapter';
+import { readNodeRequest } from '@composio-webhooks/core/node';
+import {
+  type Answer,
+  createForwarder,
+  type ForwardOptions,
+  type ForwardResult,
+  firstHeader,
+  jsonAnswer,
+} from './forward.js';
 import { encodeBody, pickHeaders, type Recorder } from './recording.js';
+
+export type { Answer, ForwardOptions, ForwardResult } from './forward.js';
+
+/** How listen names itself in core's messages. */
+const PACKAGE_NAME = '@composio-webhooks/cli';
+const HOW_TO_FIX = 'listen reads the request stream itself; nothing should have consumed it.';
 
 export interface ListenerOptions {
   secrets: string[];
   secretFormat: SecretFormat;
   tolerance: number | undefined;
   maxBody: number;
+  /** `bodyTimeoutMs` of the exchange. */
+  bodyTimeoutMs: number | undefined;
   forward?: ForwardOptions | undefined;
   recorder?: Recorder | undefined;
-}
-
-export interface ForwardOptions {
-  url: string;
-  secret: string;
-  secretFormat: SecretFormat;
-  timeoutMs: number;
-}
-
-export interface ForwardResult {
-  url: string;
-  status: number | null;
-  code: string | null;
-  duplicate: boolean;
-  durationMs: number | null;
-  /** Why the target could not be reached. */
-  error: string | null;
 }
 
 /** One request as `listen` prints it (`--json`: one such object per line). */
@@ -49,10 +54,12 @@ export interface ListenRecord {
   time: string;
   method: string;
   path: string;
+  /** The status the sender got. */
   status: number;
   verified: boolean;
   id: string | null;
   code?: string;
+  /** Why it was refused, in detail (local output only: the sender gets the public message). */
   reason?: string;
   version?: string;
   attempt?: number | null;
@@ -64,12 +71,6 @@ export interface ListenRecord {
   forward?: ForwardResult;
 }
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 interface FirstSeen {
   at: number;
   type: string;
@@ -77,193 +78,164 @@ interface FirstSeen {
   version: string;
 }
 
-/** What the receiver reported while handling one request. */
+/** What one request left behind while going through the exchange. */
 interface Slot {
-  outcome?: ReceiverOutcome;
-  delivery?: WebhookDelivery;
+  body?: Uint8Array;
+  refusal?: WebhookError;
+  record?: ListenRecord;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Answer => ({
-  status,
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
+type Base = Pick<ListenRecord, 'time' | 'method' | 'path'>;
 
 export function createListener(options: ListenerOptions) {
   const slots = new AsyncLocalStorage<Slot>();
   const seen = new Map<string, FirstSeen>();
-  const router = createWebhookRouter().onAny((_event, delivery) => {
-    const slot = slots.getStore();
-    if (slot) slot.delivery = delivery;
-  });
-  const receiver = createWebhookReceiver({
-    secret: options.secrets,
-    secretFormat: options.secretFormat,
-    tolerance: options.tolerance,
-    router,
-    // Forwarding hands every copy to the target, whose own dedupe is then what runs.
-    idempotency: options.forward ? false : undefined,
-    maxBodyBytes: options.maxBody,
-    logger: false,
-    onOutcome: (outcome) => {
-      const slot = slots.getStore();
-      if (slot) slot.outcome = outcome;
+  const forwarder = options.forward ? createForwarder(options.forward) : undefined;
+  const exchange = createExchange(
+    {
+      secret: options.secrets,
+      secretFormat: options.secretFormat,
+      tolerance: options.tolerance,
+      maxBodyBytes: options.maxBody,
+      ...(options.bodyTimeoutMs !== undefined && { bodyTimeoutMs: options.bodyTimeoutMs }),
+      // Forwarding hands every copy to the target, whose own dedupe is then what runs.
+      idempotency: options.forward ? false : undefined,
+      logger: false,
+      onRefusal: ({ error }) => {
+        const slot = slots.getStore();
+        if (slot) slot.refusal = error;
+      },
     },
-  });
+    { packageName: PACKAGE_NAME, kind: 'route', route: 'listen' },
+  );
 
-  function remember(id: string, first: FirstSeen): number | null {
+  /** First sight of an id is remembered; a later copy says how long ago that was. */
+  function remember(id: string, first: FirstSeen): { known: FirstSeen; agoMs: number | null } {
     const known = seen.get(id);
-    if (known) return Date.now() - known.at;
+    if (known) return { known, agoMs: Date.now() - known.at };
     seen.set(id, first);
     if (seen.size > 10_000) seen.delete(seen.keys().next().value ?? '');
-    return null;
+    return { known: first, agoMs: null };
   }
 
-  async function handle(req: IncomingMessage): Promise<{ answer: Answer; record: ListenRecord }> {
-    const base = { time: new Date().toISOString(), method: req.method ?? '', path: req.url ?? '/' };
-    const headerId = firstHeader(req, HEADER_ID) ?? null;
-    const reject = (status: number, code: string, reason: string, extra = {}) => ({
-      // listen is a debugging aid: unlike a production receiver it says why in the answer.
-      answer: json(status, { ok: false, error: { code, message: reason } }, extra),
-      record: { ...base, status, verified: false, id: headerId, code, reason },
-    });
-    if (req.method !== 'POST') {
-      req.resume();
-      return reject(405, 'METHOD_NOT_ALLOWED', 'Composio delivers webhooks with POST.');
-    }
-    const body = await readBody(req, options.maxBody);
-    if (body === undefined) {
-      return reject(
-        413,
-        'PAYLOAD_TOO_LARGE',
-        `The body is larger than --max-body (${options.maxBody} bytes).`,
-      );
-    }
-    const slot: Slot = {};
-    const response = await slots.run(slot, () => receiver.receive({ body, headers: req.headers }));
-    const outcome = slot.outcome;
-    if (response.status !== 200 || !outcome?.id) {
-      const code = outcome?.code ?? 'LISTENER_ERROR';
-      return reject(
-        response.status,
-        code,
-        outcome?.error?.message ?? 'listen could not handle the request.',
-        response.headers,
-      );
-    }
-
-    const delivery = slot.delivery;
+  function verifiedRecord(
+    base: Base,
+    req: IncomingMessage,
+    body: Uint8Array | undefined,
+    id: string,
+    delivery: WebhookDelivery | undefined,
+  ): ListenRecord {
     const event = delivery?.event;
-    const first: FirstSeen = {
+    const { known, agoMs } = remember(id, {
       at: Date.now(),
-      type: event?.type ?? outcome.eventType ?? '',
+      type: event?.type ?? '',
       triggerSlug: event && isTriggerMessage(event) ? event.metadata.trigger_slug : null,
       version: delivery?.version ?? '',
-    };
-    const duplicateOfMsAgo = remember(outcome.id, first);
-    const known = seen.get(outcome.id) ?? first;
-    const record: ListenRecord = {
+    });
+    if (body !== undefined) {
+      options.recorder?.write({
+        recordedAt: base.time,
+        path: base.path,
+        id,
+        type: known.type,
+        triggerSlug: known.triggerSlug,
+        version: known.version,
+        headers: pickHeaders(req.headers),
+        ...encodeBody(body),
+      });
+    }
+    return {
       ...base,
       status: 200,
       verified: true,
-      id: outcome.id,
+      id,
       version: known.version,
-      attempt: outcome.attempt ?? null,
+      attempt: delivery?.attempt ?? attemptOf(req),
       type: known.type,
       triggerSlug: known.triggerSlug,
-      duplicate: outcome.type === 'duplicate',
-      duplicateOfMsAgo,
+      duplicate: delivery === undefined,
+      duplicateOfMsAgo: agoMs,
       ...(event !== undefined && { event }),
     };
-    options.recorder?.write({
-      recordedAt: base.time,
-      path: base.path,
-      id: outcome.id,
-      type: known.type,
-      triggerSlug: known.triggerSlug,
-      version: known.version,
-      headers: pickHeaders(req.headers),
-      ...encodeBody(body),
-    });
-    if (!options.forward) {
-      return { answer: json(response.status, response.body, response.headers), record };
+  }
+
+  /** listen's route: record the delivery, then answer 200 or forward it. */
+  async function route(
+    base: Base,
+    req: IncomingMessage,
+    res: ServerResponse,
+    delivery: WebhookDelivery,
+    body: Uint8Array,
+  ): Promise<ListenRecord> {
+    const record = verifiedRecord(base, req, body, delivery.id, delivery);
+    if (!forwarder) {
+      const { status, body: json } = successResponse(delivery.id);
+      write(res, jsonAnswer(status, json));
+      return record;
     }
-    const { answer, result } = await forward(options.forward, req, body, outcome.id);
-    return { answer, record: { ...record, forward: result } };
+    const { answer, result } = await forwarder.send(req, body, delivery.id);
+    write(res, answer);
+    return { ...record, status: answer.status, forward: result };
+  }
+
+  /** Answers one request and says what happened. */
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<ListenRecord> {
+    const url = req.url ?? '/';
+    const base: Base = { time: new Date().toISOString(), method: req.method ?? '', path: url };
+    const headerId = firstHeader(req, HEADER_ID) ?? null;
+    if (forwarder?.isLoop(req)) {
+      const reason = `This delivery was forwarded by this listen and came back: --forward-to ${options.forward?.url} leads here. Not forwarded again; point --forward-to at your app.`;
+      req.resume();
+      write(res, jsonAnswer(508, { ok: false, error: { code: 'FORWARD_LOOP', message: reason } }));
+      return { ...base, status: 508, verified: false, id: headerId, code: 'FORWARD_LOOP', reason };
+    }
+    const slot: Slot = {};
+    const result: ExchangeResult = await slots.run(slot, () =>
+      exchange.handle({
+        method: req.method ?? '',
+        path: url.split('?')[0],
+        headers: req.headers,
+        body: async (limits) => {
+          const body = await readNodeRequest(req, limits, {
+            packageName: PACKAGE_NAME,
+            howToFix: HOW_TO_FIX,
+          });
+          slot.body = typeof body === 'string' ? Buffer.from(body) : body;
+          return body;
+        },
+        async handOver(delivery, body) {
+          const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+          slot.record = await route(base, req, res, delivery, bytes);
+          return slot.record.status;
+        },
+      }),
+    );
+    // A route adapter without `path` is never passed over; a hand-over wrote its own answer.
+    if (result.type === 'handed-over' || result.type === 'pass') {
+      return slot.record ?? { ...base, status: res.statusCode, verified: false, id: headerId };
+    }
+    const { response } = result;
+    write(res, jsonAnswer(response.status, response.body, response.headers));
+    const answered = response.body as { ok: boolean; id?: string; duplicate?: boolean };
+    if (answered.ok && answered.duplicate && answered.id) {
+      return { ...verifiedRecord(base, req, slot.body, answered.id, undefined), status: 200 };
+    }
+    const error = (response.body as { error?: { code?: string; message?: string } }).error;
+    const code = slot.refusal?.code ?? error?.code ?? 'LISTENER_ERROR';
+    const reason = slot.refusal?.message ?? error?.message ?? 'listen could not handle it.';
+    return { ...base, status: response.status, verified: false, id: headerId, code, reason };
   }
 
   return { handle };
 }
 
-/** Re-signs the body for the target (fresh timestamp, same webhook-id) and relays its answer. */
-async function forward(
-  target: ForwardOptions,
-  req: IncomingMessage,
-  body: Uint8Array,
-  id: string,
-): Promise<{ answer: Answer; result: ForwardResult }> {
-  const signed = await signDelivery({
-    body: Buffer.from(body).toString('utf8'),
-    secret: target.secret,
-    secretFormat: target.secretFormat,
-    id,
-    attempt: firstHeader(req, HEADER_ATTEMPT),
-    contentType: firstHeader(req, 'content-type'),
-    via: 'listen --forward-to',
-  });
-  let got: EndpointAnswer;
-  try {
-    got = await post(target.url, signed, target.timeoutMs);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof CliError ? String(error.details.code ?? 'NETWORK_ERROR') : null;
-    return {
-      answer: json(502, { ok: false, error: { code: 'FORWARD_FAILED', message } }),
-      result: {
-        url: target.url,
-        status: null,
-        code,
-        duplicate: false,
-        durationMs: null,
-        error: message,
-      },
-    };
-  }
-  const relayed: Record<string, string> = {};
-  for (const name of ['content-type', 'retry-after']) {
-    const value = got.headers.get(name);
-    if (value !== null) relayed[name] = value;
-  }
-  return {
-    answer: { status: got.status, headers: relayed, body: got.text },
-    result: {
-      url: target.url,
-      status: got.status,
-      code: got.code ?? null,
-      duplicate: got.duplicate,
-      durationMs: got.durationMs,
-      error: null,
-    },
-  };
+function attemptOf(req: IncomingMessage): number | null {
+  const value = Number(firstHeader(req, HEADER_ATTEMPT));
+  return Number.isInteger(value) && value > 0 ? value : null;
 }
 
-function firstHeader(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The body as bytes, or `undefined` when it exceeds `limit` (the rest is drained). */
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? undefined : new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
+function write(res: ServerResponse, answer: Answer): void {
+  if (res.headersSent) return;
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
 }

@@ -84,12 +84,12 @@ describe('the "Try:" hint', () => {
     );
   });
 
-  it('repeats --secret (shell-quoted) when it was given, and works as printed', async () => {
+  it('never repeats a --secret it was given: a placeholder stands in for it', async () => {
     const secret = "it's a secret";
     const { cli, origin } = await startListen(['--secret', secret]);
     const hint = await cli.waitForLine((line) => line.startsWith('Try:'));
     expect(hint).toBe(
-      `Try: composio-webhooks send-test --url ${origin}/webhooks/composio --secret 'it'\\''s a secret'`,
+      `Try: composio-webhooks send-test --url ${origin}/webhooks/composio --secret <the --secret given to listen>`,
     );
     const result = await runCli([
       'send-test',
@@ -177,8 +177,9 @@ describe('listen --forward-to', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('← 401 Unauthorized · INVALID_SIGNATURE');
     const line = await cli.waitForLine((l) => l.includes('→ 401'));
+    // The line shows what the sender got (the target's 401), not listen's own verdict.
     expect(line).toMatch(
-      /✔ 200 POST \/ .* {2}→ 401 INVALID_SIGNATURE http:\/\/127\.0\.0\.1:\d+\/webhooks\/composio {2}\d+ ms$/,
+      /✖ 401 POST \/ .* {2}→ 401 INVALID_SIGNATURE http:\/\/127\.0\.0\.1:\d+\/webhooks\/composio {2}\d+ ms$/,
     );
   });
 
@@ -200,6 +201,8 @@ describe('listen --forward-to', () => {
     expect(answer.status).toBe(502);
     expect(answer.body).toMatchObject({ ok: false, error: { code: 'FORWARD_FAILED' } });
     const line = await cli.waitForLine((l) => l.includes('→ ✖'));
+    // The sender got 502: the line says so (it used to say ✔ 200, listen's own verdict).
+    expect(line).toMatch(/^\d\d:\d\d:\d\d ✖ 502 POST \/ /);
     expect(line).toContain(
       `→ ✖ ${url}  Nothing is listening at ${url} (ECONNREFUSED): start your server, or check the port.`,
     );

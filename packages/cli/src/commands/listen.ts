@@ -1,11 +1,11 @@
 /**
- * `listen`: a local receiver that verifies every request with core's receiver and prints it —
- * verified, or the exact code and reason it was rejected. It can record what it accepts
+ * `listen`: a local receiver on core's exchange (the adapters' answers) that prints every
+ * request — verified, or the exact code and reason it was refused. It can record what it accepts
  * (`--record`, for `replay`) and forward it, re-signed, to a local app (`--forward-to`).
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_MAX_BODY_BYTES, SECRET_ENV_VAR } from '@composio-webhooks/core';
+import { DEFAULT_MAX_BODY_BYTES, SECRET_ENV_VAR } from '@composio-webhooks/core/adapter';
 import {
   expectPositionals,
   flag,
@@ -14,9 +14,11 @@ import {
   UsageError,
   urlValue,
 } from '../args.js';
-import type { Command, CommandContext } from '../context.js';
+import type { Command } from '../context.js';
+import { isOwnAddress } from '../forward.js';
 import { signDelivery } from '../http.js';
-import { type Answer, createListener, type ListenRecord } from '../listener.js';
+import { print } from '../listen-print.js';
+import { createListener } from '../listener.js';
 import { openRecorder, type Recorder } from '../recording.js';
 import { secretFormatOption, secretOption } from '../secret-options.js';
 import { shellQuote } from '../shell.js';
@@ -26,12 +28,14 @@ export const listenCommand: Command = {
   summary:
     'Run a local receiver that prints each delivery, verified or with the exact rejection reason.',
   help: `Usage: composio-webhooks listen [--port 3000] [--host 127.0.0.1] [--secret <s>]... [--secret-format raw|standard]
-         [--tolerance <seconds>] [--max-body <bytes>] [--forward-to <url> [--forward-secret <s>]]
-         [--record <file.jsonl>] [--quiet] [--json]
+         [--tolerance <seconds>] [--max-body <bytes>] [--body-timeout <ms>]
+         [--forward-to <url> [--forward-secret <s>]] [--record <file.jsonl>] [--quiet] [--json]
 
-Accepts POSTs on any path, verifies them like your server would (same core) and answers with the
-same status codes and bodies (a repeated webhook-id gets the adapters' "duplicate": true answer).
-Pass --secret twice (new, then old) to check a rotation window.
+Accepts POSTs on any path and runs them through the same exchange as every adapter (same core),
+so it answers with the same status codes and bodies: a repeated webhook-id gets the adapters'
+"duplicate": true answer, a gzip body 415, a charset other than UTF-8 400. The sender gets the
+documented answer only; why a request was refused is printed here. Pass --secret twice (new,
+then old) to check a rotation window.
 
 With --forward-to, each verified delivery is signed again for the target (same body and
 webhook-id, fresh timestamp, --forward-secret) and POSTed there; the sender gets the target's
@@ -45,7 +49,9 @@ Options:
   --secret-format <f>          raw (default, Composio's) or standard (whsec_ + base64)
   --tolerance <s>              allowed clock difference in seconds (default 300, 0 = off)
   --max-body <bytes>           default 1048576 (1 MiB), like the adapters
-  --forward-to <url>           re-sign each verified delivery and POST it to this URL
+  --body-timeout <ms>          a body still arriving after this is answered 408 (default 10000)
+  --forward-to <url>           re-sign each verified delivery and POST it to this URL (never to
+                               this listen itself; redirects are not followed)
   --forward-secret <s>         the target's secret (default: the first --secret)
   --forward-secret-format <f>  raw or standard (default: --secret-format)
   --forward-timeout <ms>       how long to wait for the target (default 10000)
@@ -60,6 +66,7 @@ Options:
     'secret-format': { type: 'string' },
     tolerance: { type: 'string' },
     'max-body': { type: 'string' },
+    'body-timeout': { type: 'string' },
     'forward-to': { type: 'string' },
     'forward-secret': { type: 'string' },
     'forward-secret-format': { type: 'string' },
@@ -75,6 +82,7 @@ Options:
     const { secrets, source, format: secretFormat } = secretOption(ctx);
     const tolerance = integerValue(values, 'tolerance', command, { min: 0 });
     const maxBody = integerValue(values, 'max-body', command, { min: 1 }) ?? DEFAULT_MAX_BODY_BYTES;
+    const bodyTimeoutMs = integerValue(values, 'body-timeout', command, { min: 1 });
     const forwardTo = urlValue(values, 'forward-to', command);
     for (const name of ['forward-secret', 'forward-secret-format', 'forward-timeout']) {
       if (forwardTo === undefined && values[name] !== undefined) {
@@ -106,24 +114,21 @@ Options:
         secretFormat,
         tolerance,
         maxBody,
+        bodyTimeoutMs,
         forward,
         recorder,
       });
       const server = createServer((req, res) => {
-        listener
-          .handle(req)
-          .then(({ answer, record }) => {
-            respond(res, answer);
-            print(ctx, record, flag(values, 'quiet'));
-          })
-          .catch((error: unknown) => {
-            respond(res, {
-              status: 500,
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ ok: false, error: { code: 'LISTENER_ERROR' } }),
-            });
+        listener.handle(req, res).then(
+          (record) => print(ctx, record, flag(values, 'quiet')),
+          (error: unknown) => {
+            if (!res.headersSent) {
+              res.writeHead(500, { 'content-type': 'application/json', connection: 'close' });
+              res.end(JSON.stringify({ ok: false, error: { code: 'LISTENER_ERROR' } }));
+            }
             out.note(`listen: ${error instanceof Error ? error.message : String(error)}`);
-          });
+          },
+        );
       });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -140,6 +145,13 @@ Options:
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${shownHost}:${address.port}`;
+      if (forward && (await isOwnAddress(forward.url, address))) {
+        await close(server);
+        throw new UsageError(
+          `--forward-to ${forward.url} is this listen itself (${url}): every delivery would be forwarded back to it, in a loop. Point --forward-to at your app (e.g. http://127.0.0.1:3000/webhooks/composio) and give listen another --port.`,
+          command,
+        );
+      }
       const tolerated = tolerance ?? 300;
       if (out.json) {
         out.record({
@@ -157,8 +169,9 @@ Options:
         );
         if (forward) out.line(`Forwarding verified deliveries to ${forward.url}, signed again.`);
         if (recorder) out.line(`Recording verified deliveries to ${recorder.path}.`);
+        // Never the secret itself: terminals are shared, recorded and pasted into issues.
         const secretArg =
-          source === '--secret' ? shellQuote(secrets[0] ?? '') : `"$${SECRET_ENV_VAR}"`;
+          source === '--secret' ? '<the --secret given to listen>' : `"$${SECRET_ENV_VAR}"`;
         const formatArg = secretFormat === 'raw' ? '' : ` --secret-format ${secretFormat}`;
         out.line(
           out.style.dim(
@@ -168,8 +181,7 @@ Options:
       }
 
       await waitForStop(io.stopSignal);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close(server);
       if (!out.json) {
         if (recorder) out.line(out.style.dim(recordedLine(recorder)));
         out.line(out.style.dim('Stopped.'));
@@ -186,53 +198,9 @@ function recordedLine(recorder: Recorder): string {
   return `Recorded ${n} deliver${n === 1 ? 'y' : 'ies'} to ${recorder.path}: composio-webhooks replay ${shellQuote(recorder.path)} --url <url>`;
 }
 
-function respond(res: ServerResponse, answer: Answer): void {
-  if (res.headersSent) return;
-  res.writeHead(answer.status, { ...answer.headers, connection: 'close' });
-  res.end(answer.body);
-}
-
-function print(ctx: CommandContext, r: ListenRecord, quiet: boolean): void {
-  const { out } = ctx;
-  if (out.json) {
-    out.record(quiet ? { ...r, event: undefined } : r);
-    return;
-  }
-  const { style } = out;
-  const time = r.time.slice(11, 19);
-  const head = `${style.dim(time)} ${r.verified ? style.green('✔') : style.red('✖')} ${r.status} ${r.method} ${r.path}`;
-  if (!r.verified) {
-    out.line(`${head}  ${r.id ?? '(no webhook-id)'}  ${style.red(String(r.code))}`);
-    out.line(`         ${r.reason}`);
-    return;
-  }
-  const slug = r.triggerSlug ? ` ${r.triggerSlug}` : '';
-  const attempt = r.attempt === null || r.attempt === undefined ? '' : `, attempt ${r.attempt}`;
-  const duplicate =
-    r.duplicateOfMsAgo === null || r.duplicateOfMsAgo === undefined
-      ? ''
-      : style.yellow(
-          `  duplicate webhook-id (first seen ${Math.round(r.duplicateOfMsAgo / 1000)} s ago)`,
-        );
-  out.line(
-    `${head}  ${r.id}  ${style.cyan(String(r.type))}${slug}  (${r.version}${attempt})${duplicate}${forwarded(ctx, r)}`,
-  );
-  if (!quiet && r.event !== undefined) {
-    for (const line of JSON.stringify(r.event, null, 2).split('\n'))
-      out.line(`         ${style.dim(line)}`);
-  }
-}
-
-/** `  → 200 http://…  12 ms`: the target's answer, on the same line. */
-function forwarded(ctx: CommandContext, r: ListenRecord): string {
-  const f = r.forward;
-  if (!f) return '';
-  const { style } = ctx.out;
-  if (f.status === null) return `  ${style.red('→ ✖')} ${f.url}  ${style.red(f.error ?? '')}`;
-  const ok = f.status >= 200 && f.status < 300;
-  const mark = ok ? style.green(`→ ${f.status}`) : style.red(`→ ${f.status}`);
-  const code = f.code ? ` ${f.code}` : f.duplicate ? ' duplicate' : '';
-  return `  ${mark}${code} ${f.url}  ${f.durationMs} ms`;
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 function waitForStop(signal: AbortSignal | undefined): Promise<void> {

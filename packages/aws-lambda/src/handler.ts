@@ -8,7 +8,6 @@
  * answer in the shape of the event's source. Every decision (statuses, dedupe, settling) is core's.
  */
 import {
-  type AdapterOptions,
   WebhookConfigError,
   type WebhookDelivery,
   type WebhookRouter,
@@ -18,6 +17,7 @@ import {
   type ExchangeRequest,
   type ExchangeResult,
   errorResponseFor,
+  type HandlerAdapterOptions,
   type WebhookExchange,
 } from '@composio-webhooks/core/adapter';
 import { type LambdaHttpEvent, type LambdaHttpResult, sourceOf } from './events.js';
@@ -27,7 +27,7 @@ import { toResult } from './result.js';
 const PACKAGE_NAME = '@composio-webhooks/aws-lambda';
 
 /** The options every adapter takes, less `path`: API Gateway, the function URL or the ALB routes. */
-export type LambdaWebhookOptions = Omit<AdapterOptions, 'router' | 'path'>;
+export type LambdaWebhookOptions = Omit<HandlerAdapterOptions, 'router'>;
 /** `composioWebhook()` options: a router is required (verify-only is `withComposioWebhook`). */
 export type LambdaWebhookRouterOptions = LambdaWebhookOptions & { router: WebhookRouter };
 

@@ -33,7 +33,7 @@ async function signedInput(payload: unknown = buildTriggerMessage()) {
   return {
     method: 'POST',
     path: '/webhooks/composio',
-    headers: { 'content-type': 'application/json', ...signed.headers },
+    headers: { ...signed.headers },
     body: signed.body,
   };
 }

@@ -31,8 +31,8 @@ describe('types', () => {
   it('takes no path, and verify-only takes no router', () => {
     // @ts-expect-error the platform routes
     composioWebhook({ router, path: '/webhooks/composio' });
-    // @ts-expect-error verify-only answers with your handler's result
     withComposioWebhook(async () => ({ statusCode: 200, body: '', isBase64Encoded: false }), {
+      // @ts-expect-error verify-only answers with your handler's result
       router,
     });
   });

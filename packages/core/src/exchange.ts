@@ -37,7 +37,7 @@ import { claimDelivery, PROCESSED } from './stages/claim.js';
 import { type BodyFailure, oversize, unreadable } from './stages/read.js';
 import { handOver, runHandlers } from './stages/run.js';
 import { Settlement } from './stages/settle.js';
-import { verifyDelivery } from './stages/verify.js';
+import { verified } from './stages/verify.js';
 import type { WebhookBody } from './verify.js';
 
 export type * from './exchange-types.js';
@@ -95,10 +95,14 @@ export class Exchange implements WebhookExchange {
     const admitted = admission(this.adapter.kind, this.path, head.method, head.path);
     if (admitted !== 'serve') return admitted === 'pass' ? this.passed : this.notAllowed;
     const trace = this.begin(head.headers, head.path, head.logger);
-    const early = precheck(this.pipeline.verifier, head.headers, trace);
-    // Answered before a body byte is read: the connection is closed rather than drained.
-    if (early) return decided(this.refused(trace, early, true), this.limits);
-    return new Opened(this, trace, head);
+    const early = this.precheck(trace);
+    return early ? decided(early, this.limits) : new Opened(this, trace, head);
+  }
+
+  /** What the headers alone refuse: answered before a body byte is read, the connection closed. */
+  precheck(trace: RequestTrace): Promise<ExchangeResult> | undefined {
+    const early = precheck(this.pipeline.verifier, trace.headers, trace);
+    return early && this.refused(trace, early, true);
   }
 
   /** One request's clock, instrumentation scope and logger. */
@@ -111,6 +115,11 @@ export class Exchange implements WebhookExchange {
       path,
       // A request's own logger (e.g. Fastify's request.log), unless logging is off.
       log: logger && pipeline.log ? createWebhookLog(logger) : pipeline.log,
+      // Set by later stages; present from the start so every trace has one shape.
+      checked: undefined,
+      delivery: undefined,
+      storeError: undefined,
+      triggerMismatch: undefined,
     };
   }
 
@@ -133,8 +142,9 @@ export class Exchange implements WebhookExchange {
     let delivery: WebhookDelivery;
     let token: string | undefined | typeof PROCESSED;
     try {
-      delivery = await verifyDelivery(pipeline, trace, body);
-      token = await claimDelivery(pipeline, trace, delivery);
+      delivery = await pipeline.verifier.verify(body, trace.headers, trace.checked);
+      verified(pipeline, trace, delivery);
+      token = pipeline.store && (await claimDelivery(pipeline, trace, pipeline.store, delivery));
     } catch (error) {
       return this.refused(trace, error, false);
     }

@@ -40,9 +40,9 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
   return {
     async receive(request) {
       try {
-        const headers = request?.headers ?? {};
-        const opened = exchange.open({ method: 'POST', headers });
-        const result = await (opened.decided ?? opened.withBody(request.body));
+        // Stage 1 for a POST (no path to filter), then the body in hand.
+        const trace = exchange.begin(request?.headers ?? {});
+        const result = await (exchange.precheck(trace) ?? exchange.withBody(trace, request?.body));
         if (result.type === 'respond') return result.response;
         // Not reachable: receive() has no path to pass a request on and no route to hand it to.
         throw new Error(`receive(): the exchange ended in '${result.type}'`);

@@ -35,6 +35,12 @@ export {
   type SignWebhookInput,
   signWebhook,
 } from './sign.js';
+export {
+  type ClaimSuiteRunner,
+  type ClaimSuiteTarget,
+  describeClaimRenewal,
+  SHORT_LEASE_MS,
+} from './testing-claims.js';
 
 type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends Record<string, unknown> ? DeepPartial<T[K]> : T[K];

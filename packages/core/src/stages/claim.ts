@@ -7,6 +7,7 @@
  */
 import { message, WebhookError } from '../errors.js';
 import type { WebhookDelivery } from '../events.js';
+import type { IdempotencyStore } from '../idempotency.js';
 import type { RequestTrace } from '../instrumentation.js';
 import { deliveryFields } from '../logger.js';
 import type { Pipeline } from '../options.js';
@@ -15,17 +16,16 @@ import type { Pipeline } from '../options.js';
 export const PROCESSED = Symbol('processed');
 
 /**
- * The claim's token; `undefined` when there is nothing to claim (no store, or the store failed
- * and `failOpen` processes the delivery anyway); `PROCESSED`. Rejects with the `WebhookError` that
+ * The claim's token; `undefined` when the store failed and `failOpen` processes the delivery
+ * anyway; `PROCESSED`. Rejects with the `WebhookError` that
  * refuses the request (409 in flight, 503 store unavailable).
  */
 export async function claimDelivery(
   pipeline: Pipeline,
   trace: RequestTrace,
+  store: IdempotencyStore,
   delivery: WebhookDelivery,
 ): Promise<string | undefined | typeof PROCESSED> {
-  const { store } = pipeline;
-  if (store === undefined) return undefined;
   let claim: Awaited<ReturnType<typeof store.claim>>;
   try {
     claim = await store.claim(delivery.id);

@@ -56,7 +56,7 @@ export class Settlement implements HeldClaim {
     const { id } = this.delivery;
     if (this.settled) return successResponse(id);
     this.settled = true;
-    await this.recorded();
+    if (this.token !== undefined) await this.recorded();
     this.reportEnd({ type: 'processed', status: 200 });
     return successResponse(id);
   }
@@ -67,7 +67,7 @@ export class Settlement implements HeldClaim {
     const response = errorResponse(error);
     if (this.settled) return response;
     this.settled = true;
-    await this.released(response.status);
+    if (this.token !== undefined) await this.released(response.status);
     this.reportEnd({
       // A router that hands deliveries on (e.g. to a queue) throws STORE_UNAVAILABLE when that is down.
       type: error.code === 'STORE_UNAVAILABLE' ? 'store-unavailable' : 'handler-failed',

@@ -8,15 +8,13 @@ import type { WebhookDelivery } from '../events.js';
 import type { RequestTrace } from '../instrumentation.js';
 import type { Pipeline } from '../options.js';
 import { mismatchError } from '../trigger-validation.js';
-import type { WebhookBody } from '../verify.js';
 
-/** The verified delivery; rejects with the `WebhookError` that refuses the request. */
-export async function verifyDelivery(
-  pipeline: Pipeline,
-  trace: RequestTrace,
-  body: WebhookBody,
-): Promise<WebhookDelivery> {
-  const delivery = await pipeline.verifier.verify(body, trace.headers, trace.checked);
+/**
+ * After `pipeline.verifier.verify(body, trace.headers, trace.checked)` resolved (the exchange
+ * awaits it itself: one promise less per request): the delivery joins the trace, and its trigger
+ * data is checked. Throws the strict policy's `WebhookError`.
+ */
+export function verified(pipeline: Pipeline, trace: RequestTrace, delivery: WebhookDelivery): void {
   trace.delivery = delivery;
   trace.scope?.onDelivery?.(delivery);
   const mismatch = pipeline.checkTriggerData?.(delivery);
@@ -24,5 +22,4 @@ export async function verifyDelivery(
     trace.triggerMismatch = mismatch;
     if (pipeline.strictTriggerData) throw mismatchError(mismatch, delivery.id);
   }
-  return delivery;
 }

@@ -140,6 +140,18 @@ const stores = [
       return store;
     },
   ],
+  [
+    `PostgresIdempotencyStore, preparedStatements`,
+    async (i) => {
+      const store = new PostgresIdempotencyStore({
+        pool,
+        tableName: `bench_${i}`,
+        preparedStatements: true,
+      });
+      await store.migrate();
+      return store;
+    },
+  ],
 ];
 const modes = [
   ['receive(), sequential', 1, false],

@@ -18,6 +18,22 @@ export interface PostgresQueryable {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
+/** node-postgres' query config form, for named (prepared) statements. */
+interface PreparingQueryable {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Whether `pool` takes node-postgres' `{ name, text, values }` form: a `pg.Pool` (or Neon's,
+ * which extends it) has `Client`, a `pg.Client` has `connectionParameters`.
+ */
+export function acceptsNamedStatements(pool: PostgresQueryable): boolean {
+  const candidate = pool as { Client?: unknown; connectionParameters?: unknown };
+  return (
+    typeof candidate.Client === 'function' || typeof candidate.connectionParameters === 'object'
+  );
+}
+
 /** undefined_table: the store's table is not there. */
 const UNDEFINED_TABLE = '42P01';
 
@@ -28,13 +44,23 @@ export async function runQuery(call: {
   values: unknown[];
   timeoutMs: number | false;
   tableName: string;
+  /** A prepared statement's name: sent as node-postgres' `{ name, text, values }`. */
+  name?: string;
 }): Promise<unknown[]> {
   const { operation, timeoutMs } = call;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     let pending: Promise<{ rows: unknown[] }>;
     try {
-      pending = Promise.resolve(call.pool.query(call.text, call.values));
+      pending = Promise.resolve(
+        call.name === undefined
+          ? call.pool.query(call.text, call.values)
+          : (call.pool as unknown as PreparingQueryable).query({
+              name: call.name,
+              text: call.text,
+              values: call.values,
+            }),
+      );
     } catch (error) {
       pending = Promise.reject(error);
     }

@@ -169,6 +169,49 @@ describe('PostgresIdempotencyStore calls', () => {
     ]);
   });
 
+  it('sends named statements only when asked, and only to a client that takes them', async () => {
+    const named: unknown[] = [];
+    const pgLike = Object.assign(new FakePool(claimed), {
+      Client: class {},
+      query(config: unknown) {
+        named.push(config);
+        return claimed();
+      },
+    });
+    const store = new PostgresIdempotencyStore({
+      pool: pgLike as never,
+      preparedStatements: true,
+      sweepIntervalMs: false,
+    });
+    expect(store.preparedStatements).toBe(true);
+    const claim = await store.claim('x');
+    expect(named).toEqual([
+      {
+        name: expect.stringMatching(/^composio_claim_[0-9a-f]{16}$/),
+        text: expect.stringContaining('INSERT INTO composio_webhook_idempotency'),
+        values: ['x', claim.status === 'claimed' ? claim.token : '', 60_000],
+      },
+    ]);
+    expect(new PostgresIdempotencyStore({ pool: new FakePool(claimed) }).preparedStatements).toBe(
+      false,
+    );
+    expect(
+      configError(
+        () =>
+          new PostgresIdempotencyStore({ pool: new FakePool(claimed), preparedStatements: true }),
+      ),
+    ).toMatch(/preparedStatements: true needs a node-postgres Pool or Client/);
+    expect(
+      configError(
+        () =>
+          new PostgresIdempotencyStore({
+            pool: new FakePool(claimed),
+            preparedStatements: 'yes' as never,
+          }),
+      ),
+    ).toMatch(/preparedStatements must be true or false/);
+  });
+
   it('reads the claim row: claimed, completed, in flight (also when the row is not visible yet)', async () => {
     for (const [row, status] of [
       [{ claimed: 1, completed: null }, 'claimed'],

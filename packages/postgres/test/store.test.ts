@@ -30,12 +30,38 @@ it('types node-postgres pools and clients as store clients', () => {
   expectTypeOf<{ query(text: string): Promise<string> }>().not.toExtend<PostgresQueryable>();
 });
 
-describeStoreContract('PostgreSQL 15 (node-postgres Pool)', {
+const otherPool = () => {
+  other ??= database.pool();
+  return other;
+};
+describeStoreContract('PostgreSQL 15 (node-postgres Pool)', { db: pool, other: otherPool });
+describeStoreContract('PostgreSQL 15 (node-postgres Pool, preparedStatements)', {
   db: pool,
-  other: () => {
-    other ??= database.pool();
-    return other;
-  },
+  other: otherPool,
+  options: { preparedStatements: true },
+});
+
+it('prepares each statement once per connection, named after its text (tables apart)', async () => {
+  const client = new pg.Client({ connectionString: database.url() });
+  await client.connect();
+  try {
+    const stores = [uniqueTable('named'), uniqueTable('named')].map(
+      (tableName) =>
+        new PostgresIdempotencyStore({ pool: client, tableName, preparedStatements: true }),
+    );
+    for (const store of stores) {
+      await store.migrate();
+      await store.complete('msg_1', tokenOf(await store.claim('msg_1')));
+      expect(await store.claim('msg_1')).toEqual({ status: 'completed' });
+    }
+    const { rows } = await client.query('SELECT name FROM pg_prepared_statements ORDER BY name');
+    const names = (rows as { name: string }[]).map((row) => row.name);
+    expect(names).toHaveLength(6); // claim, complete and the first claim's sweep, per table
+    for (const name of names)
+      expect(name).toMatch(/^composio_(claim|complete|sweep)_[0-9a-f]{16}$/);
+  } finally {
+    await client.end();
+  }
 });
 
 describe('migrate()', () => {

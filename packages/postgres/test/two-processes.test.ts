@@ -135,7 +135,8 @@ async function expectCleanExit(pair: Instance[]): Promise<void> {
 }
 
 it('runs each handler exactly once across two processes: 500 ids × 4 copies at once', async () => {
-  const { pair, runs } = await startPair('burst', { MAX_DELAY_MS: '5' });
+  // With named prepared statements here; the outage test below runs the default.
+  const { pair, runs } = await startPair('burst', { MAX_DELAY_MS: '5', PREPARED: '1' });
   const answers: Answer[] = [];
   await burst(pair, answers, Date.now() + 40_000);
 

@@ -41,14 +41,16 @@ export async function rowOf(
   return row && { token: row.token, expiresInMs: Number(row.ms) };
 }
 
+type StoreOptions = Omit<PostgresIdempotencyStoreOptions, 'pool'>;
+
 export interface ContractTarget {
   /** The client the stores use (and `row()` reads through). */
   db: () => PostgresQueryable;
   /** A second, independent client on the same database, when there can be one. */
   other?: () => PostgresQueryable;
+  /** Options every store of the suite gets (e.g. `preparedStatements`). */
+  options?: StoreOptions;
 }
-
-type StoreOptions = Omit<PostgresIdempotencyStoreOptions, 'pool'>;
 
 export function describeStoreContract(label: string, target: ContractTarget): void {
   describe(`PostgresIdempotencyStore protocol on ${label}`, () => {
@@ -56,6 +58,7 @@ export function describeStoreContract(label: string, target: ContractTarget): vo
       const s = new PostgresIdempotencyStore({
         pool: target.db(),
         tableName: uniqueTable('contract'),
+        ...target.options,
         ...options,
       });
       await s.migrate();
@@ -189,11 +192,19 @@ export function describeStoreContract(label: string, target: ContractTarget): vo
 
     it('gives one claim to 100 concurrent callers', async () => {
       const tableName = uniqueTable('race');
-      const first = new PostgresIdempotencyStore({ pool: target.db(), tableName });
+      const first = new PostgresIdempotencyStore({
+        ...target.options,
+        pool: target.db(),
+        tableName,
+      });
       await first.migrate();
       const stores = [
         first,
-        new PostgresIdempotencyStore({ pool: (target.other ?? target.db)(), tableName }),
+        new PostgresIdempotencyStore({
+          ...target.options,
+          pool: (target.other ?? target.db)(),
+          tableName,
+        }),
       ];
       const claims = await Promise.all(
         Array.from({ length: 100 }, (_, i) => stores[i % 2]?.claim('msg_race')),

@@ -1,10 +1,19 @@
 /**
+ * Writing an adapter for composio-webhooks and reading this file for reference? Build it on
+ * `@composio-webhooks/core/adapter` (the "Adapters" guide in core's README); it is done when it
+ * passes core's conformance suite (`describeConformance`, `@composio-webhooks/core/testing/conformance`).
+ * This file holds only what Koa differs in.
+ *
  * `composioWebhook(options)`: Koa 2 and 3 glue over core's exchange. It says where Koa body
  * parsers keep the body, hands the delivery to `next()` in verify-only mode and writes answers
  * the Koa way; every decision (statuses, dedupe, settling, which requests are ours) is core's.
  */
-import type { AdapterOptions, WebhookDelivery, WebhookRouter } from '@composio-webhooks/core';
-import { createExchange, type RouteAnswer } from '@composio-webhooks/core/adapter';
+import type { WebhookDelivery, WebhookRouter } from '@composio-webhooks/core';
+import {
+  type AdapterOptions,
+  createExchange,
+  type RouteAnswer,
+} from '@composio-webhooks/core/adapter';
 import { readRawBody } from '@composio-webhooks/core/node';
 import type { DefaultContext, DefaultState, Middleware, ParameterizedContext } from 'koa';
 
@@ -33,9 +42,17 @@ type Ctx = ParameterizedContext<DefaultState, DefaultContext>;
 type ParsedRequest = Ctx['request'] & { body?: unknown; rawBody?: unknown };
 
 /**
- * Receives Composio webhooks in Koa 2 or 3: `app.use(composioWebhook({ router, path }))`, or on a
- * `@koa/router` route. Without a router the delivery is on `ctx.state.composio` for the next
- * middleware, whose answer settles it. Configuration mistakes throw here.
+ * Receives Composio webhooks in Koa 2 or 3. With a `router` it verifies, dedupes, dispatches and
+ * answers; without one the delivery is on `ctx.state.composio` for the next middleware, whose
+ * answer settles it. With `path` it serves `POST` there and passes everything else on.
+ * Configuration mistakes throw `WebhookConfigError` here, at start-up.
+ *
+ * @param options The options every adapter takes (`router`, `path`, `secret`, `idempotency`, …).
+ * @example
+ * ```ts
+ * app.use(composioWebhook({ router, path: '/webhooks/composio' }));
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/koa#readme
  */
 export function composioWebhook(options: ComposioWebhookRouterOptions): Middleware;
 export function composioWebhook(

@@ -1,12 +1,18 @@
 /**
+ * Writing an adapter for composio-webhooks and reading this file for reference? Build it on
+ * `@composio-webhooks/core/adapter` (the "Adapters" guide in core's README); it is done when it
+ * passes core's conformance suite (`describeConformance`, `@composio-webhooks/core/testing/conformance`).
+ * This file holds only what Hono differs in.
+ *
  * `composioWebhook(options)`: Hono 4 glue over core's exchange, on every runtime Hono runs on. It
  * says where the body is (the Web `Request`, or the bytes Hono cached when a middleware before it
  * read them), hands the delivery to the next handler in verify-only mode (`c.get('composio')`)
  * and answers with `c.json`; every decision (statuses, dedupe, settling, which requests are ours)
  * is core's.
  */
-import type { AdapterOptions, WebhookDelivery, WebhookRouter } from '@composio-webhooks/core';
+import type { WebhookDelivery, WebhookRouter } from '@composio-webhooks/core';
 import {
+  type AdapterOptions,
   createExchange,
   type ExchangeRequest,
   payloadTooLarge,
@@ -36,10 +42,18 @@ export type ComposioWebhookVerifyOptions = AdapterOptions & { router?: undefined
 type BodyCache = Record<string, Promise<unknown> | undefined>;
 
 /**
- * Receives Composio webhooks in Hono: `app.post('/webhooks/composio', composioWebhook({ router }))`,
- * or `app.use(composioWebhook({ router, path }))`. Without a router the delivery is on
- * `c.get('composio')` for the next handler, whose response status settles it; errors it throws
- * go to your `app.onError`. Configuration mistakes throw here.
+ * Receives Composio webhooks in Hono, on every runtime Hono runs on. With a `router` it verifies,
+ * dedupes, dispatches and answers; without one the delivery is on `c.get('composio')` for the
+ * next handler, whose response status settles it (errors it throws go to your `app.onError`).
+ * With `path` (on `app.use`) it serves `POST` there and passes everything else on.
+ * Configuration mistakes throw `WebhookConfigError` here, at start-up.
+ *
+ * @param options The options every adapter takes (`router`, `path`, `secret`, `idempotency`, …).
+ * @example
+ * ```ts
+ * app.post('/webhooks/composio', composioWebhook({ router }));
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/hono#readme
  */
 export function composioWebhook(options: ComposioWebhookRouterOptions): MiddlewareHandler;
 export function composioWebhook(

@@ -99,7 +99,7 @@ describe('verify-only', () => {
     });
     const request = await signed();
     expect((await app.request('/hook', request)).status).toBe(404);
-    expect(logged.join()).toContain('The handler after composioWebhook() answered 404');
+    expect(logged.join()).toContain('answered 404 by the handler after composioWebhook()');
     expect((await app.request('/hook', request)).status).toBe(404);
   });
 });

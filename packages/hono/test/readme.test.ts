@@ -21,8 +21,20 @@ async function post(payload: unknown, key = secret) {
   return new Request('http://localhost/webhooks/composio', { method: 'POST', body, headers });
 }
 
-async function load(index: number): Promise<Hono> {
-  return ((await import(/* @vite-ignore */ readme.file(index))) as { default: Hono }).default;
+/** The README's snippets by what each is for (their order follows the README's sections). */
+const SNIPPETS = {
+  opening: "app.post('/webhooks/composio', composioWebhook({ router }));",
+  worker: 'secret: c.env.COMPOSIO_WEBHOOK_SECRET',
+  verifyOnly: "const delivery = c.get('composio');",
+  typed: "declare module '@composio-webhooks/hono'",
+  testing: "app.request('/webhooks/composio'",
+} as const;
+const indexOf = (name: keyof typeof SNIPPETS) =>
+  readme.snippets.findIndex((snippet) => snippet.includes(SNIPPETS[name]));
+
+async function load(name: keyof typeof SNIPPETS): Promise<Hono> {
+  const file = readme.file(indexOf(name));
+  return ((await import(/* @vite-ignore */ file)) as { default: Hono }).default;
 }
 
 afterAll(() => readme.remove());
@@ -33,13 +45,11 @@ describe('README', () => {
     vi.restoreAllMocks();
   });
 
-  it('has the opening, verify-only and Worker snippets', () => {
-    expect(readme.snippets).toHaveLength(3);
-    expect(readme.snippets[0]).toContain(
-      "app.post('/webhooks/composio', composioWebhook({ router }));",
-    );
-    expect(readme.snippets[1]).toContain("const delivery = c.get('composio');");
-    expect(readme.snippets[2]).toContain('secret: c.env.COMPOSIO_WEBHOOK_SECRET');
+  it('has the opening, Worker, verify-only, typed-data and testing snippets, in that order', () => {
+    expect(readme.snippets).toHaveLength(5);
+    expect(Object.keys(SNIPPETS).map((name) => indexOf(name as keyof typeof SNIPPETS))).toEqual([
+      0, 1, 2, 3, 4,
+    ]);
   });
 
   it('every ts snippet type-checks against the built package', async () => {
@@ -53,7 +63,7 @@ describe('README', () => {
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       logged.push(args);
     });
-    const app = await load(0);
+    const app = await load('opening');
     const commit = buildTriggerMessage();
     const answer = await app.request(await post(commit));
     expect(answer.status).toBe(200);
@@ -70,7 +80,7 @@ describe('README', () => {
   it('the verify-only snippet answers with its own JSON', async () => {
     vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', secret);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    const app = await load(1);
+    const app = await load('verifyOnly');
     const event = buildTriggerMessage();
     const answer = await app.request(await post(event));
     expect(answer.status).toBe(200);
@@ -80,10 +90,19 @@ describe('README', () => {
   it('the Worker snippet takes the secret from the bindings and keeps ctx', async () => {
     vi.stubEnv('COMPOSIO_WEBHOOK_SECRET', undefined);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    const app = await load(2);
+    const app = await load('worker');
     const ctx = { waitUntil: vi.fn(), passThroughOnException: vi.fn(), props: {} };
     const env = { COMPOSIO_WEBHOOK_SECRET: secret };
     const answer = await app.fetch(await post(buildTriggerMessage()), env, ctx);
     expect(answer.status).toBe(200);
+  });
+
+  it('the testing snippet answers its signed delivery 200', async () => {
+    const logged: unknown[][] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    await import(/* @vite-ignore */ readme.file(indexOf('testing')));
+    expect(logged).toEqual([[200]]);
   });
 });

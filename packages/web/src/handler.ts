@@ -1,4 +1,9 @@
 /**
+ * Writing an adapter for composio-webhooks and reading this file for reference? Build it on
+ * `@composio-webhooks/core/adapter` (the "Adapters" guide in core's README); it is done when it
+ * passes core's conformance suite (`describeConformance`, `@composio-webhooks/core/testing/conformance`).
+ * This file holds only what the Web platform differs in.
+ *
  * `composioWebhook({ router })` and `withComposioWebhook(handler)`: Web `Request` → `Response`
  * glue over core's exchange. It says where the body is (the request's stream, read once within
  * the limits), hands the delivery to the user's handler in verify-only mode and turns the
@@ -61,10 +66,17 @@ export type VerifiedWebhookHandler<R extends Request = Request> = (
 ) => Response | Promise<Response>;
 
 /**
- * Receives Composio webhooks wherever a Web `Request` exists: `export const POST =
- * composioWebhook({ router })` (Next.js App Router), `Bun.serve({ fetch })`, `Deno.serve(handler)`,
- * a Worker's `fetch`. It owns its route: methods other than `POST` are answered 405 with
- * `Allow: POST`. Configuration mistakes throw here.
+ * Receives Composio webhooks wherever a Web `Request` exists (`Bun.serve`, `Deno.serve`, a
+ * Worker's `fetch`): verifies, dedupes, dispatches to the router and answers. The runtime mounts
+ * it, so it takes no `path`; methods other than `POST` are answered 405 with `Allow: POST`.
+ * Configuration mistakes throw `WebhookConfigError` here, at start-up.
+ *
+ * @param options The options every adapter takes but `path`; `router` is required.
+ * @example
+ * ```ts
+ * Bun.serve({ port: 3000, fetch: composioWebhook({ router }) });
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/web#readme
  */
 export function composioWebhook<R extends Request = Request>(
   options: ComposioWebhookRouterOptions,
@@ -82,6 +94,14 @@ export function composioWebhook<R extends Request = Request>(
  * Verify-only: verifies and claims each delivery, then calls `handler(request, delivery)`; the
  * `Response` it returns is the answer and settles the delivery (2xx = processed; otherwise
  * released). A handler that throws: released, and answered 500 `HANDLER_FAILED`.
+ *
+ * @param handler Your handler: gets the request and the verified delivery, returns a `Response`.
+ * @param options The options every adapter takes but `path` and `router`.
+ * @example
+ * ```ts
+ * export default { fetch: withComposioWebhook((request, delivery) => Response.json({ id: delivery.id })) };
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/web#verify-only-mode
  */
 export function withComposioWebhook<R extends Request = Request>(
   handler: VerifiedWebhookHandler<R>,

@@ -36,11 +36,13 @@ describe('README', () => {
     vi.restoreAllMocks();
   });
 
-  it('has the opening, Worker and verify-only snippets', () => {
-    expect(snippets).toHaveLength(3);
+  it('has the opening, Worker, verify-only, typed-data and testing snippets, in that order', () => {
+    expect(snippets).toHaveLength(5);
     expect(snippets[0]).toContain('export const handler = composioWebhook({ router });');
     expect(snippets[1]).toContain('return handler(request, ctx);');
     expect(snippets[2]).toContain('export const POST = withComposioWebhook(');
+    expect(snippets[3]).toContain("declare module '@composio-webhooks/web'");
+    expect(snippets[4]).toContain('console.log(answer.status); // 200');
   });
 
   it('every ts snippet type-checks against the built package (strict, DOM lib)', async () => {
@@ -88,5 +90,14 @@ describe('README', () => {
     const answer = await POST(await signedRequest(event));
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ received: event.id });
+  });
+
+  it('the testing snippet answers its signed delivery 200', async () => {
+    const logged: unknown[][] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    await import(/* @vite-ignore */ snippetFile(4));
+    expect(logged).toEqual([[200]]);
   });
 });

@@ -7,9 +7,12 @@
  * - Pages Router (`pages/api/webhooks/composio.ts`): `export default composioApiRoute({ router });
  *   export const config = composioApiRoute.config;` (the body parser off).
  *
- * Everything of `@composio-webhooks/core` is re-exported, so one import is enough.
+ * Core's user kit (`@composio-webhooks/core/kit`: the router, event types, `TriggerPayloads`, the
+ * dedupe store, errors) is re-exported by name, so one import is enough and
+ * `declare module '@composio-webhooks/next'` augments `TriggerPayloads`. Everything else is in
+ * `@composio-webhooks/core`.
  */
-export * from '@composio-webhooks/core';
+export * from '@composio-webhooks/core/kit';
 export type {
   ComposioWebhookOptions,
   ComposioWebhookRouterOptions,

@@ -1,4 +1,9 @@
 /**
+ * Writing an adapter for composio-webhooks and reading this file for reference? Build it on
+ * `@composio-webhooks/core/adapter` (the "Adapters" guide in core's README); it is done when it
+ * passes core's conformance suite (`describeConformance`, `@composio-webhooks/core/testing/conformance`).
+ * This file holds only what the Pages Router differs in.
+ *
  * `composioApiRoute({ router })`: the Pages Router (`pages/api/...`) glue over core's exchange.
  * Next.js's body parser must be off for the route (`export const config = { api: { bodyParser:
  * false } }`), so the exact raw bytes are read from the Node request with core's
@@ -72,9 +77,17 @@ function buildApiRoute(options: ComposioApiRouteOptions): ComposioApiRouteHandle
 }
 
 /**
- * Receives Composio webhooks in a Pages Router API route:
- * `export default composioApiRoute({ router }); export const config = { api: { bodyParser: false } };`.
- * It owns its route (other methods: 405 with `Allow: POST`). Configuration mistakes throw here.
+ * Receives Composio webhooks in a Pages Router API route (other methods: 405 with `Allow: POST`).
+ * The file is the route, so it takes no `path`. Configuration mistakes throw here.
+ *
+ * @param options The options every adapter takes but `path`; `router` is required.
+ * @example
+ * ```ts
+ * // pages/api/webhooks/composio.ts
+ * export default composioApiRoute({ router });
+ * export const config = { api: { bodyParser: false } };
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/next#pages-router
  */
 export const composioApiRoute: ComposioApiRoute = Object.assign(createApiRoute, {
   config: CONFIG,

@@ -34,7 +34,7 @@ it('the ESM entry imports no Node-only module statically', () => {
   expect(
     statics.filter(
       (name) =>
-        !/^(\.\/|@composio-webhooks\/(core|web)$|@composio-webhooks\/core\/adapter$)/.test(
+        !/^(\.\/|@composio-webhooks\/(core|web)$|@composio-webhooks\/core\/(adapter|kit)$)/.test(
           name ?? '',
         ),
     ),

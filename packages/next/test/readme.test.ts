@@ -36,13 +36,15 @@ describe('README', () => {
     vi.restoreAllMocks();
   });
 
-  it('has the App Router, seed, safe Pages Router and verify-only snippets', () => {
-    expect(readme.snippets).toHaveLength(4);
+  it('has the App Router, seed, safe Pages Router, verify-only, typed-data and testing snippets', () => {
+    expect(readme.snippets).toHaveLength(6);
     expect(readme.snippets[0]).toContain('export const POST = composioWebhook({ router });');
     expect(readme.snippets[1]).toContain('const payload = req.body;');
     expect(readme.snippets[2]).toContain('export default composioApiRoute({ router });');
     expect(readme.snippets[2]).toContain('export const config = { api: { bodyParser: false } };');
     expect(readme.snippets[3]).toContain('withComposioWebhook<NextRequest>(');
+    expect(readme.snippets[4]).toContain("declare module '@composio-webhooks/next'");
+    expect(readme.snippets[5]).toContain('console.log(answer.status); // 200');
   });
 
   it('every ts snippet type-checks against the built package', async () => {
@@ -85,5 +87,14 @@ describe('README', () => {
     const answer = await POST(new NextRequest(await post(event)));
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ received: event.id });
+  });
+
+  it('the testing snippet answers its signed delivery 200', async () => {
+    const logged: unknown[][] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    await load(5);
+    expect(logged).toEqual([[200]]);
   });
 });

@@ -6,14 +6,12 @@
  * to core's reader (router mode), a `preParsing` hook for the user's route (verify-only), `reply`.
  */
 import { Readable } from 'node:stream';
+import { WebhookConfigError, type WebhookDelivery } from '@composio-webhooks/core';
 import {
   type AdapterOptions,
-  DEFAULT_WEBHOOK_PATH,
-  WebhookConfigError,
-} from '@composio-webhooks/core';
-import {
   type BodyLimits,
   createExchange,
+  DEFAULT_WEBHOOK_PATH,
   type ExchangeHead,
   type ExchangeResult,
 } from '@composio-webhooks/core/adapter';
@@ -27,8 +25,23 @@ import type {
   preParsingHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import type {} from './decorators.js';
 import { pinoLogger, requestLogger } from './logger.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified delivery, set by `fastify.verifyComposioWebhook` before your handler runs. */
+    composio: WebhookDelivery | null;
+  }
+  interface FastifyInstance {
+    /**
+     * Verify-only mode (`composioWebhooks` registered without a `router`): the `preParsing` hook
+     * of your own route, `{ preParsing: fastify.verifyComposioWebhook }`. It verifies and claims
+     * the delivery and puts it on `request.composio`; your reply's status settles it (2xx =
+     * processed; anything else = Composio's retry is processed).
+     */
+    verifyComposioWebhook: preParsingHookHandler;
+  }
+}
 
 const PACKAGE_NAME = '@composio-webhooks/fastify';
 const HOW_TO_FIX =

@@ -93,7 +93,7 @@ const options: ComposioWebhookOptions = {
 await app.register(composioWebhooks, { router: createWebhookRouter().onAny((event) => event.id), path: '/a' });
 await app.register(composioWebhooks, options);
 app.post('/b', { preParsing: app.verifyComposioWebhook }, async (request) => {
-  const delivery: WebhookDelivery | undefined = request.composio;
+  const delivery: WebhookDelivery | null = request.composio;
   return { id: delivery?.id };
 });
 app.setErrorHandler((error, _request, reply) => {

@@ -1,14 +1,21 @@
 /**
- * The tests run the built binary (`dist/bin.js`) and the client's built fake API. `pnpm check`
- * builds everything first; when running vitest alone, rebuild here if a dist is missing or older
- * than its sources, so a test never runs a stale binary.
+ * The tests run the CLI as a child process. They run a build of the current sources made here,
+ * for this run only (JavaScript, no declarations: the typecheck covers those), so a test never
+ * runs a stale binary, nor one another process is rebuilding meanwhile. The workspace packages
+ * it imports (core, client, bullmq) are bundled in as built; one with no build at all is built
+ * here, and one older than its sources is named on stderr (`pnpm check` builds everything first).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'tsup';
+import { packageBuild } from '../../../tsup.shared.js';
+import { BIN_ENV } from './helpers.js';
 
 const packages = fileURLToPath(new URL('../../', import.meta.url));
+const cli = join(packages, 'cli');
 
 function newest(dir: string): number {
   let latest = 0;
@@ -20,21 +27,36 @@ function newest(dir: string): number {
   return latest;
 }
 
-function stale(pkg: string, artefact: string): boolean {
-  const built = join(packages, pkg, 'dist', artefact);
-  if (!existsSync(built)) return true;
-  return newest(join(packages, pkg, 'src')) > statSync(built).mtimeMs;
-}
-
-export default function setup(): void {
-  const targets: Array<[string, string, string]> = [
+export default async function setup(): Promise<() => void> {
+  const dependencies: Array<[string, string, string]> = [
     ['core', 'index.js', '@composio-webhooks/core'],
     ['client', 'testing.js', '@composio-webhooks/client'],
     ['bullmq', 'index.js', '@composio-webhooks/bullmq'],
-    ['cli', 'bin.js', '@composio-webhooks/cli'],
   ];
-  for (const [pkg, artefact, name] of targets) {
-    if (!stale(pkg, artefact)) continue;
-    execFileSync('pnpm', ['--filter', name, 'build'], { cwd: packages, stdio: 'inherit' });
+  for (const [pkg, artefact, name] of dependencies) {
+    const built = join(packages, pkg, 'dist', artefact);
+    if (!existsSync(built)) {
+      execFileSync('pnpm', ['--filter', name, 'build'], { cwd: packages, stdio: 'inherit' });
+    } else if (newest(join(packages, pkg, 'src')) > statSync(built).mtimeMs) {
+      process.stderr.write(`[cli tests] ${name}'s dist is older than its sources.\n`);
+    }
   }
+  // Inside the package, so that its node_modules resolve the workspace packages.
+  const outDir = join(cli, 'node_modules', '.cache', 'cli-tests', randomUUID());
+  await build({
+    ...packageBuild([join(cli, 'src/index.ts'), join(cli, 'src/bin.ts')]),
+    tsconfig: join(cli, 'tsconfig.json'),
+    // CommonJS: the bundled packages' own CommonJS dependencies (raw-body, …) load as they are.
+    format: ['cjs'],
+    dts: false,
+    sourcemap: false,
+    outDir,
+    // The workspace packages' builds are bundled in: one rebuilt by another process while the
+    // tests run (its dist emptied first) cannot break the binary under test.
+    noExternal: [/^@composio-webhooks\//],
+    silent: true,
+    config: false,
+  });
+  process.env[BIN_ENV] = join(outDir, 'bin.cjs');
+  return () => rmSync(outDir, { recursive: true, force: true });
 }

@@ -8,7 +8,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+/** Set by the test run's global setup to the binary it built; else the package's build. */
+export const BIN_ENV = 'COMPOSIO_WEBHOOKS_CLI_TEST_BIN';
+export const BIN =
+  process.env[BIN_ENV] ?? fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

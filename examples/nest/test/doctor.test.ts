@@ -79,7 +79,7 @@ describe("doctor → a hand-written controller on Nest's rawBody", () => {
       /^\d\. NestJS’s 100 KB JSON limit refuses large deliveries \(413 before the webhook runs\) \[body-parser-limit\]$/m,
     );
     expect(result.stdout).toContain(
-      "Fix: NestJS on Express: add app.useBodyParser('json', { limit: '1mb' }) right after NestFactory.create(AppModule, { rawBody: true }).",
+      'Fix: NestJS: serve the webhook with ComposioWebhooksModule’s route, or put ComposioWebhookGuard on your controller: both read the raw body themselves, so Nest’s 100 KB JSON parser never sees it.',
     );
   });
 });

@@ -60,16 +60,20 @@ export function startWorker(
   const running = new Set<Promise<void>>();
   let stopping = false;
   let wake: (() => void) | undefined;
+  let wakeOnCompletion = false;
 
-  const sleep = (ms: number) =>
+  /** Waits `ms`, or less when woken: by `close()`, and by a finished run when `byCompletion`. */
+  const sleep = (ms: number, byCompletion: boolean) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         wake = undefined;
+        wakeOnCompletion = false;
         resolve();
       }
       wake = done;
+      wakeOnCompletion = byCompletion;
     });
 
   async function runJob(boss: PgBoss, job: FetchedJob): Promise<void> {
@@ -102,6 +106,11 @@ export function startWorker(
     }
   }
 
+  /**
+   * Fetch as many jobs as there are free slots. A full batch means there may be more: fetch again
+   * as soon as a run ends (its completion wakes the loop). A short one means the queue is drained:
+   * wait the polling interval, whatever finishes meanwhile.
+   */
   async function loop(): Promise<void> {
     let boss: PgBoss | undefined;
     while (!stopping) {
@@ -110,12 +119,12 @@ export function startWorker(
       } catch (error) {
         if (logger)
           logger.error(message(`Worker cannot reach pg-boss: ${describeError(error)}`), error);
-        await sleep(polling * 1000);
+        await sleep(polling * 1000, false);
         continue;
       }
       const free = concurrency - running.size;
       if (free === 0) {
-        await sleep(polling * 1000);
+        await sleep(polling * 1000, true);
         continue;
       }
       // pg-boss's fetch answers [] when the database cannot be reached; polling goes on.
@@ -126,16 +135,12 @@ export function startWorker(
       for (const job of jobs) {
         const pending: Promise<void> = runJob(boss, job).finally(() => {
           running.delete(pending);
-          wake?.();
+          if (wakeOnCompletion) wake?.();
         });
         running.add(pending);
       }
-      // A full batch: there may be more, fetch again once a slot is free.
-      if (jobs.length === free) {
-        if (running.size >= concurrency) await sleep(polling * 1000);
-        continue;
-      }
-      await sleep(polling * 1000);
+      if (jobs.length === free) continue;
+      await sleep(polling * 1000, false);
     }
   }
 

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Package hygiene of every public package: publint (package.json, exports, files) and
-// @arethetypeswrong/cli (types resolve for ESM and CommonJS consumers under node16 resolution).
+// @arethetypeswrong/cli (types resolve for ESM and CommonJS consumers under node16 resolution),
+// both on the tarball `npm publish` would upload (packed once, from the build).
 // Run after `pnpm build`.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import { packAll, publicPackages } from './lib/pack.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const packagesDir = join(root, 'packages');
 const attw = join(root, 'node_modules/.bin/attw');
 let failed = false;
 
@@ -21,21 +23,25 @@ try {
   failed = true;
 }
 
-for (const name of readdirSync(packagesDir).sort()) {
-  const dir = join(packagesDir, name);
-  let pkg;
-  try {
-    pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  } catch {
-    continue;
-  }
-  if (pkg.private) continue;
-
-  const { messages } = await publint({ pkgDir: dir, level: 'suggestion', strict: true });
+const scratch = mkdtempSync(join(tmpdir(), 'composio-webhooks-pack-'));
+const tarballs = packAll(scratch);
+for (const { name, pkg } of publicPackages()) {
+  const tarball = tarballs.get(name);
+  const bytes = readFileSync(tarball);
+  const { messages } = await publint({
+    pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+    level: 'suggestion',
+    strict: true,
+  });
   const problems = messages.map((m) => `  publint ${m.type}: ${formatMessage(m, pkg)}`);
 
+  // attw checks what code resolves to; an export of a plain file (e.g. a .sql migration) has none.
+  const assets = Object.entries(pkg.exports ?? {})
+    .filter(([, target]) => typeof target === 'string' && !/\.(c|m)?js$|\.json$/.test(target))
+    .map(([subpath]) => subpath);
+  const exclude = assets.length > 0 ? ['--exclude-entrypoints', ...assets] : [];
   try {
-    execFileSync(attw, ['--pack', dir, '--profile', 'node16', '--format', 'table-flipped'], {
+    execFileSync(attw, [tarball, '--profile', 'node16', '--format', 'table-flipped', ...exclude], {
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
     });
@@ -51,6 +57,7 @@ for (const name of readdirSync(packagesDir).sort()) {
   }
 }
 
+rmSync(scratch, { recursive: true, force: true });
 if (failed) {
   console.error('\nPackage checks failed: fix the package.json/exports problems above.');
   process.exit(1);

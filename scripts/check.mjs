@@ -1,45 +1,74 @@
 #!/usr/bin/env node
 // `pnpm run check`: every step of the project's check, one line each. A step's own output is
-// shown only when it fails (or with --verbose), so a green run reads as a list of ticks.
-import { spawn } from 'node:child_process';
+// shown only when it fails (or with --verbose), so a green run reads as a list of ticks. While a
+// step runs, a progress line says how long it has run and what it has done (test files finished,
+// build tasks started, packages checked): updated in place on a terminal, one line a minute in a
+// log. `--timings` lists each test step's slowest files after it.
+import { progressOf } from './lib/progress.mjs';
+import { duration, run } from './lib/run.mjs';
 
 const STEPS = [
-  ['build', 'pnpm', ['build']],
+  ['build', 'pnpm', ['build'], 'turbo'],
   ['lint (Biome)', 'pnpm', ['lint']],
-  ['typecheck', 'pnpm', ['typecheck']],
-  ['tests (Node 20)', 'pnpm', ['test']],
-  ['core and adapter tests (Node 22, 24)', 'pnpm', ['test:other-nodes']],
-  ['package checks (publint, attw)', 'pnpm', ['check:packages']],
+  ['typecheck', 'pnpm', ['typecheck'], 'turbo'],
+  ['tests (Node 20)', 'pnpm', ['test'], 'vitest'],
+  ['core and adapter tests (Node 22, 24)', 'pnpm', ['test:other-nodes'], 'vitest'],
+  ['package checks (publint, attw)', 'pnpm', ['check:packages'], 'packages'],
   ['ESM and CommonJS consumers', 'pnpm', ['test:consumer']],
   ['demo', 'pnpm', ['demo']],
 ];
 const verbose = process.argv.includes('--verbose');
+const timings = process.argv.includes('--timings');
+const tty = process.stdout.isTTY === true;
+const HEARTBEAT_MS = tty ? 2_000 : 60_000;
 const started = performance.now();
 
-function run(command, args) {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      stdio: verbose ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    const output = [];
-    child.stdout?.on('data', (chunk) => output.push(chunk));
-    child.stderr?.on('data', (chunk) => output.push(chunk));
-    child.on('close', (code) => resolve({ code, output: Buffer.concat(output).toString('utf8') }));
-  });
+function heartbeat(name, progress, stepStarted) {
+  if (verbose) return () => {};
+  const text = () =>
+    `  … ${name}: ${duration((performance.now() - stepStarted) / 1000)}, ${progress.describe()}`;
+  const timer = setInterval(() => {
+    if (tty) process.stdout.write(`\r\x1b[K${text().slice(0, process.stdout.columns - 1)}`);
+    else console.log(text());
+  }, HEARTBEAT_MS);
+  return () => {
+    clearInterval(timer);
+    if (tty) process.stdout.write('\r\x1b[K');
+  };
 }
 
-for (const [name, command, args] of STEPS) {
+const results = [];
+for (const [name, command, args, kind] of STEPS) {
   const stepStarted = performance.now();
-  const { code, output } = await run(command, args);
-  const seconds = ((performance.now() - stepStarted) / 1000).toFixed(1);
+  const progress = progressOf(kind);
+  const stop = heartbeat(name, progress, stepStarted);
+  const { code, output, seconds } = await run(command, args, {
+    inherit: verbose,
+    onLine: progress.onLine,
+  });
+  stop();
+  results.push({ name, seconds });
   if (code === 0) {
-    console.log(`✓ ${name} (${seconds} s)`);
+    console.log(`✓ ${name} (${duration(seconds)})`);
+    if (timings && progress.files.length > 0) {
+      const slowest = [...progress.files].sort((a, b) => b.ms - a.ms).slice(0, 10);
+      for (const file of slowest) {
+        console.log(
+          `    ${(file.ms / 1000).toFixed(1).padStart(6)} s  ${file.phase ? `${file.phase}: ` : ''}${file.name}`,
+        );
+      }
+    }
     continue;
   }
-  console.log(`✗ ${name} (${seconds} s, exit ${code}) — its output:\n`);
+  console.log(`✗ ${name} (${duration(seconds)}, exit ${code}) — its output:\n`);
   console.log(output.trimEnd());
   console.log(`\n✗ check failed at "${name}": run \`${command} ${args.join(' ')}\` to reproduce.`);
   process.exit(1);
 }
-console.log(`\nAll checks passed in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+const longest = [...results]
+  .sort((a, b) => b.seconds - a.seconds)
+  .slice(0, 3)
+  .map((step) => `${step.name} ${duration(step.seconds)}`);
+console.log(
+  `\nAll checks passed in ${duration((performance.now() - started) / 1000)} (longest: ${longest.join(', ')}).`,
+);

@@ -7,9 +7,10 @@
 // its generate commands).
 // Run after `pnpm build`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packAll } from './lib/pack.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'composio-webhooks-consumer-'));
@@ -19,24 +20,10 @@ mkdirSync(tarballs);
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 
-// 1. Pack every public package (pnpm rewrites workspace: ranges to real versions).
-const packed = {};
-for (const dir of readdirSync(join(root, 'packages')).sort()) {
-  const pkgDir = join(root, 'packages', dir);
-  let pkg;
-  try {
-    pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-  } catch {
-    continue;
-  }
-  if (pkg.private) continue;
-  run('pnpm', ['pack', '--pack-destination', tarballs], pkgDir);
-  const file = readdirSync(tarballs).find(
-    (f) => f.startsWith(pkg.name.replace('@', '').replace('/', '-')) && f.endsWith('.tgz'),
-  );
-  if (!file) throw new Error(`pnpm pack left no tarball for ${pkg.name}`);
-  packed[pkg.name] = `file:${join(tarballs, file)}`;
-}
+// 1. Pack every public package (pnpm rewrites workspace: ranges to real versions), from the build.
+const packed = Object.fromEntries(
+  [...packAll(tarballs)].map(([name, file]) => [name, `file:${file}`]),
+);
 console.log(`packed ${Object.keys(packed).length} packages into ${tarballs}`);
 
 // Framework versions a consumer would install (the newest majors).
@@ -126,7 +113,7 @@ async function main() {
     await app.register(composioWebhooks, { secret, router, logger: false });
     await app.register(async (own) => {
       await own.register(composioWebhooks, { secret, logger: false });
-      own.post('/own', { preParsing: own.composioWebhook }, async (request) => ({ type: request.composio.event.type }));
+      own.post('/own', { preParsing: own.verifyComposioWebhook }, async (request) => ({ type: request.composio.event.type }));
     });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const url = base + '/webhooks/composio';

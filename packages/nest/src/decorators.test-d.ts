@@ -22,7 +22,8 @@ import {
   OnUnknownComposioEvent,
 } from './index.js';
 
-declare module '@composio-webhooks/core' {
+// As the README says: augmenting through this package reaches the interface core types data with.
+declare module '@composio-webhooks/nest' {
   interface TriggerPayloads {
     TYPED_TEST_TRIGGER: { ticket: number; title: string };
   }

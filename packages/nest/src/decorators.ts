@@ -1,6 +1,5 @@
 /**
- * Method decorators that turn provider methods into Composio event handlers, and the
- * `@ComposioDelivery()` parameter decorator of guard mode.
+ * Method decorators that turn provider methods into Composio event handlers.
  *
  * Each method decorator checks the decorated method's parameter at compile time: the method
  * must accept the event the decorator routes to it (and may take the delivery as second
@@ -9,9 +8,7 @@
  */
 import {
   type ComposioEvent,
-  type ComposioEventOf,
   type ConnectionExpiredEvent,
-  type RoutableEventType,
   type TriggerDisabledEvent,
   type TriggerMessageEvent,
   type UnknownComposioEvent,
@@ -19,8 +16,8 @@ import {
   type WebhookDelivery,
   WebhookEventType,
 } from '@composio-webhooks/core';
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { COMPOSIO_HANDLER_METADATA, DELIVERY_REQUEST_PROPERTY, nestMessage } from './constants.js';
+import type { ComposioEventOf, RoutableEventType } from '@composio-webhooks/core/adapter';
+import { COMPOSIO_HANDLER_METADATA, nestMessage } from './constants.js';
 
 /** A method able to handle events of type `E`: called with the event and its delivery. */
 export type ComposioEventHandler<E> = (event: E, delivery: WebhookDelivery<E>) => unknown;
@@ -219,45 +216,3 @@ export function OnAnyComposioEvent(): ComposioHandlerDecorator<ComposioEvent> {
 export function OnUnknownComposioEvent(): ComposioHandlerDecorator<UnknownComposioEvent> {
   return handlerDecorator({ kind: 'unknown' }, 'OnUnknownComposioEvent');
 }
-
-/** A request that went through `ComposioWebhookGuard`. */
-export interface ComposioWebhookRequest {
-  [DELIVERY_REQUEST_PROPERTY]?: WebhookDelivery;
-}
-
-/** The delivery the guard verified for this request, if any. */
-export function deliveryOf(request: unknown): WebhookDelivery | undefined {
-  if (request === null || typeof request !== 'object') return undefined;
-  return (request as ComposioWebhookRequest)[DELIVERY_REQUEST_PROPERTY];
-}
-
-export function deliveryFromContext(
-  property: keyof WebhookDelivery | undefined,
-  context: ExecutionContext,
-): unknown {
-  const delivery = deliveryOf(context.switchToHttp().getRequest());
-  if (!delivery) {
-    throw new WebhookConfigError(
-      nestMessage(
-        '@ComposioDelivery() found no verified delivery on this request: put @UseGuards(ComposioWebhookGuard) on the route (or its controller).',
-      ),
-    );
-  }
-  return property === undefined ? delivery : delivery[property];
-}
-
-/**
- * The verified `WebhookDelivery` of a route guarded by `ComposioWebhookGuard`. Without the guard
- * it throws a `WebhookConfigError` (a 500) instead of giving `undefined`.
- *
- * @param property one property of the delivery instead of all of it, e.g. `'event'`.
- * @example
- * ```ts
- * @Post('composio')
- * @UseGuards(ComposioWebhookGuard)
- * receive(@ComposioDelivery() delivery: WebhookDelivery) {}
- * ```
- * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#verify-only-your-own-controller-with-composiowebhookguard
- */
-export const ComposioDelivery: (property?: keyof WebhookDelivery) => ParameterDecorator =
-  createParamDecorator(deliveryFromContext);

@@ -54,8 +54,8 @@ export class ComposioWebhooksExplorer implements OnModuleInit {
         if (registrations.length === 0) continue;
         const handler = this.handlerFor(wrapper, instance, methodName);
         for (const registration of registrations) {
-          register(this.webhooks.router, registration, handler);
-          this.logger.log(`Mapped ${handler.name} to ${describe(registration)}`);
+          const handles = register(this.webhooks.router, registration, handler);
+          this.logger.log(`Mapped ${handler.name} to ${handles}`);
         }
       }
     }
@@ -111,38 +111,20 @@ export class ComposioWebhooksExplorer implements OnModuleInit {
   }
 }
 
+/** Registers `handler` as `registration` says; returns what it handles, for the log line. */
 function register(
   router: WebhookRouter,
   registration: HandlerRegistration,
   handler: HandlerMethod,
-): void {
-  switch (registration.kind) {
-    case 'on':
-      router.on(registration.types as readonly `composio.${string}`[], handler);
-      break;
-    case 'trigger':
-      router.onTrigger(registration.slug, handler);
-      break;
-    case 'any':
-      router.onAny(handler);
-      break;
-    case 'unknown':
-      router.onUnknown(handler);
-      break;
+): string {
+  if (registration.kind === 'trigger') {
+    router.onTrigger(registration.slug, handler);
+    return `composio.trigger.message (${registration.slug})`;
   }
-}
-
-function describe(registration: HandlerRegistration): string {
-  switch (registration.kind) {
-    case 'on':
-      return registration.types.join(', ');
-    case 'trigger':
-      return `composio.trigger.message (${registration.slug})`;
-    case 'any':
-      return 'every event';
-    case 'unknown':
-      return 'unknown composio.* events';
-  }
+  if (registration.kind === 'any') router.onAny(handler);
+  else if (registration.kind === 'unknown') router.onUnknown(handler);
+  else router.on(registration.types as readonly `composio.${string}`[], handler);
+  return registration.kind === 'on' ? registration.types.join(', ') : `${registration.kind} events`;
 }
 
 function asList(value: unknown): string[] {

@@ -10,12 +10,14 @@
  */
 import {
   type ReceiverResponse,
-  type ReceiverResponseBody,
   WebhookConfigError,
+  type WebhookDelivery,
 } from '@composio-webhooks/core';
+import type { ReceiverResponseBody } from '@composio-webhooks/core/adapter';
 import { observeNodeResponse } from '@composio-webhooks/core/node';
 import {
   type CanActivate,
+  createParamDecorator,
   type ExecutionContext,
   HttpException,
   Inject,
@@ -23,7 +25,6 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DELIVERY_REQUEST_PROPERTY, nestMessage } from './constants.js';
-import { type ComposioWebhookRequest, deliveryOf } from './decorators.js';
 import {
   type ComposioHttpRequest,
   finishExchange,
@@ -74,7 +75,7 @@ export class ComposioWebhookGuard implements CanActivate {
     const request = http.getRequest<ComposioHttpRequest & ComposioWebhookRequest>();
     const response = http.getResponse<unknown>();
     // The guard may be applied twice (controller and method): claim once.
-    if (deliveryOf(request)) return Promise.resolve(true);
+    if (request[DELIVERY_REQUEST_PROPERTY]) return Promise.resolve(true);
     // The exchange waits for the route's answer and settles from it (2xx processed; else released).
     return new Promise<boolean>((resolve, reject) => {
       finishExchange(this.webhooks.guardExchange, request, (delivery, body) => {
@@ -94,3 +95,36 @@ export class ComposioWebhookGuard implements CanActivate {
     });
   }
 }
+
+/** A request that went through `ComposioWebhookGuard`. */
+export interface ComposioWebhookRequest {
+  [DELIVERY_REQUEST_PROPERTY]?: WebhookDelivery;
+}
+
+/**
+ * The verified `WebhookDelivery` of a route guarded by `ComposioWebhookGuard`. Without the guard
+ * it throws a `WebhookConfigError` (a 500) instead of giving `undefined`.
+ *
+ * @param property one property of the delivery instead of all of it, e.g. `'event'`.
+ * @example
+ * ```ts
+ * @Post('composio')
+ * @UseGuards(ComposioWebhookGuard)
+ * receive(@ComposioDelivery() delivery: WebhookDelivery) {}
+ * ```
+ * @see https://github.com/composio-webhooks/composio-webhooks/tree/main/packages/nest#verify-only-your-own-controller-with-composiowebhookguard
+ */
+export const ComposioDelivery: (property?: keyof WebhookDelivery) => ParameterDecorator =
+  createParamDecorator((property: keyof WebhookDelivery | undefined, context: ExecutionContext) => {
+    const delivery = context.switchToHttp().getRequest<ComposioWebhookRequest>()[
+      DELIVERY_REQUEST_PROPERTY
+    ];
+    if (!delivery) {
+      throw new WebhookConfigError(
+        nestMessage(
+          '@ComposioDelivery() found no verified delivery on this request: put @UseGuards(ComposioWebhookGuard) on the route (or its controller).',
+        ),
+      );
+    }
+    return property === undefined ? delivery : delivery[property];
+  });

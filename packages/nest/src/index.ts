@@ -1,16 +1,19 @@
 /**
  * `@composio-webhooks/nest`: receive Composio webhooks in NestJS 11 and 12, on the Express and
- * Fastify platforms. Core's user kit is re-exported, so one import is enough (and
- * `declare module '@composio-webhooks/nest'` augments `TriggerPayloads`).
+ * Fastify platforms. Core's user kit (`@composio-webhooks/core/kit`: the router, event types,
+ * `TriggerPayloads`, the dedupe store, errors) is re-exported by name, so one import is enough and
+ * `declare module '@composio-webhooks/nest'` augments `TriggerPayloads`. Everything else is in
+ * `@composio-webhooks/core`.
  */
 
-export * from '@composio-webhooks/core';
+// Named as well: TypeScript merges `declare module '@composio-webhooks/nest'` into an interface
+// this module re-exports by name, not into one it only re-exports with `export *`.
+export type { TriggerPayloads } from '@composio-webhooks/core/kit';
+export * from '@composio-webhooks/core/kit';
 export { COMPOSIO_WEBHOOKS_MODULE_OPTIONS } from './constants.js';
 export {
-  ComposioDelivery,
   type ComposioEventHandler,
   type ComposioHandlerDecorator,
-  type ComposioWebhookRequest,
   OnAnyComposioEvent,
   OnComposioEvent,
   OnConnectionExpired,
@@ -18,7 +21,12 @@ export {
   OnTriggerMessage,
   OnUnknownComposioEvent,
 } from './decorators.js';
-export { ComposioWebhookException, ComposioWebhookGuard } from './guard.js';
+export {
+  ComposioDelivery,
+  ComposioWebhookException,
+  ComposioWebhookGuard,
+  type ComposioWebhookRequest,
+} from './guard.js';
 export type { ComposioHttpRequest } from './http.js';
 export { ComposioWebhooksModule } from './module.js';
 export type {

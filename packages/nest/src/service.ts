@@ -9,8 +9,6 @@ import {
   MemoryIdempotencyStore,
   WebhookConfigError,
   type WebhookDelivery,
-  type WebhookLogFields,
-  type WebhookLogger,
   type WebhookRouter,
 } from '@composio-webhooks/core';
 import { createExchange, type WebhookExchange } from '@composio-webhooks/core/adapter';
@@ -19,22 +17,6 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { addBodyHook, WebhookRoutes } from './body-hook.js';
 import { COMPOSIO_WEBHOOKS_MODULE_OPTIONS, nestMessage, PACKAGE_NAME } from './constants.js';
 import type { ComposioWebhooksModuleOptions } from './options.js';
-
-/**
- * Core's problems go to Nest's logger, so the app's logger settings apply: the delivery's fields
- * (`webhookId`, `eventType`, …) as the line's params, and an error's stack as Nest prints stacks.
- */
-function nestLogger(): WebhookLogger {
-  const logger = new Logger('ComposioWebhooks');
-  return {
-    warn: (message, fields) => logger.warn(message, fields),
-    error: (message, details) => {
-      const { err, ...fields } = (details ?? {}) as WebhookLogFields;
-      if (err instanceof Error && err.stack) logger.error(message, fields, err.stack);
-      else logger.error(message, fields);
-    },
-  };
-}
 
 @Injectable()
 export class ComposioWebhooksService {
@@ -59,7 +41,9 @@ export class ComposioWebhooksService {
       );
     }
     this.router = options?.router ?? createWebhookRouter();
-    const logger = options?.logger === undefined ? nestLogger() : options.logger;
+    // Nest's Logger as it is (core writes the delivery's fields as the line's params), so the
+    // app's logger settings apply.
+    const logger = options?.logger === undefined ? new Logger('ComposioWebhooks') : options.logger;
     // One store for both exchanges, so a delivery is deduped whichever route it reaches.
     const idempotency = options?.idempotency ?? new MemoryIdempotencyStore({ logger });
     const shared = { ...options, idempotency, logger };

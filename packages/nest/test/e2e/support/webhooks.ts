@@ -24,7 +24,7 @@ import type { Response } from 'supertest';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createTestApp, type Platform, type TestApp } from './app.js';
 
-declare module '@composio-webhooks/core' {
+declare module '@composio-webhooks/nest' {
   interface TriggerPayloads {
     GITHUB_COMMIT_EVENT: { author: string; message: string; id: string; url: string };
   }

@@ -25,6 +25,7 @@ import type {
   WebhookRefusal,
 } from './exchange-types.js';
 import type { WebhookHeaders } from './headers.js';
+import type { IdempotencyClaim } from './idempotency.js';
 import type { RequestTrace } from './instrumentation.js';
 import { createWebhookLog, type WebhookLogger } from './logger.js';
 import { createPipeline, type Pipeline } from './options.js';
@@ -33,7 +34,7 @@ import { errorResponseFor, type ReceiverResponse, successResponse } from './resp
 import { createWebhookRouter } from './router.js';
 import { admission, pathOption, precheck } from './stages/admit.js';
 import { asWebhookError, logMismatch, observed, refuse, report } from './stages/answer.js';
-import { claimDelivery, PROCESSED } from './stages/claim.js';
+import { claimed, claimFailed, PROCESSED } from './stages/claim.js';
 import { type BodyFailure, oversize, unreadable } from './stages/read.js';
 import { handOver, runHandlers } from './stages/run.js';
 import { Settlement } from './stages/settle.js';
@@ -144,7 +145,16 @@ export class Exchange implements WebhookExchange {
     try {
       delivery = await pipeline.verifier.verify(body, trace.headers, trace.checked);
       verified(pipeline, trace, delivery);
-      token = pipeline.store && (await claimDelivery(pipeline, trace, pipeline.store, delivery));
+      const { store } = pipeline;
+      if (store) {
+        let claim: IdempotencyClaim | undefined;
+        try {
+          claim = await store.claim(delivery.id);
+        } catch (cause) {
+          claimFailed(pipeline, trace, delivery, cause);
+        }
+        token = claim && claimed(claim, delivery);
+      }
     } catch (error) {
       return this.refused(trace, error, false);
     }

@@ -7,17 +7,21 @@
  * claim lapse under a running handler are refused at start-up (`checkLeases`).
  *
  * One keeper per receiver and one interval for all its claims, running only while a claim is
- * held: a request costs a `Set` insertion and deletion, no timer of its own.
+ * held. The claims in flight are a list threaded through the claims themselves: holding and
+ * releasing one is four pointer writes — no timer, no allocation, no hashing per request.
  */
 import { message, WebhookConfigError } from './errors.js';
 import type { WebhookDelivery } from './events.js';
 import { DEFAULT_LEASE_MS, type IdempotencyStore } from './idempotency.js';
 import { deliveryFields, type WebhookLog } from './logger.js';
 
-/** A claim in flight, as the keeper sees it. */
+/** A claim in flight, as the keeper sees it (the links are the keeper's). */
 export interface HeldClaim {
   readonly delivery: WebhookDelivery;
   readonly token: string | undefined;
+  heldPrev: HeldClaim | undefined;
+  heldNext: HeldClaim | undefined;
+  held: boolean;
 }
 
 /** The lease of a store that does not say: core's default. */
@@ -54,7 +58,7 @@ export function checkLeases(
 }
 
 export class LeaseKeeper {
-  private readonly held = new Set<HeldClaim>();
+  private head: HeldClaim | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly every: number;
 
@@ -67,7 +71,11 @@ export class LeaseKeeper {
 
   /** Keeps `claim` renewed until `release(claim)`. */
   hold(claim: HeldClaim): void {
-    this.held.add(claim);
+    claim.held = true;
+    claim.heldPrev = undefined;
+    claim.heldNext = this.head;
+    if (this.head) this.head.heldPrev = claim;
+    this.head = claim;
     if (this.timer === undefined) {
       this.timer = setInterval(() => this.renewAll(), this.every);
       (this.timer as { unref?: () => void }).unref?.();
@@ -76,30 +84,42 @@ export class LeaseKeeper {
 
   /** Stops renewing `claim` (its handlers settled). */
   release(claim: HeldClaim): void {
-    this.held.delete(claim);
+    if (!claim.held) return;
+    claim.held = false;
+    const { heldPrev, heldNext } = claim;
+    if (heldPrev) heldPrev.heldNext = heldNext;
+    else this.head = heldNext;
+    if (heldNext) heldNext.heldPrev = heldPrev;
+    claim.heldPrev = undefined;
+    claim.heldNext = undefined;
   }
 
   private renewAll(): void {
-    if (this.held.size === 0) {
+    if (this.head === undefined) {
       clearInterval(this.timer);
       this.timer = undefined;
       return;
     }
-    for (const claim of this.held) {
-      this.store.renew(claim.delivery.id, claim.token as string).then(
-        (kept) => {
-          if (kept || !this.held.delete(claim)) return;
-          this.log?.warn(
-            message(
-              `Lost the claim of ${claim.delivery.id} while its handlers were still running (the store no longer had it: its lease lapsed before a renewal reached the store); a copy may run concurrently. Raise the store's leaseMs.`,
-            ),
-            deliveryFields(claim.delivery),
-          );
-        },
-        // A store briefly down: the next renewal tries again, well within the lease.
-        () => undefined,
-      );
+    for (let claim: HeldClaim | undefined = this.head; claim; claim = claim.heldNext) {
+      this.renew(claim);
     }
+  }
+
+  private renew(claim: HeldClaim): void {
+    this.store.renew(claim.delivery.id, claim.token as string).then(
+      (kept) => {
+        if (kept || !claim.held) return;
+        this.release(claim);
+        this.log?.warn(
+          message(
+            `Lost the claim of ${claim.delivery.id} while its handlers were still running (the store no longer had it: its lease lapsed before a renewal reached the store); a copy may run concurrently. Raise the store's leaseMs.`,
+          ),
+          deliveryFields(claim.delivery),
+        );
+      },
+      // A store briefly down: the next renewal tries again, well within the lease.
+      () => undefined,
+    );
   }
 }
 

@@ -7,46 +7,23 @@
  */
 import { message, WebhookError } from '../errors.js';
 import type { WebhookDelivery } from '../events.js';
-import type { IdempotencyStore } from '../idempotency.js';
+import type { IdempotencyClaim } from '../idempotency.js';
 import type { RequestTrace } from '../instrumentation.js';
-import { deliveryFields } from '../logger.js';
 import type { Pipeline } from '../options.js';
+import { logFields } from './answer.js';
 
 /** The delivery was processed already: answer 200 duplicate. */
 export const PROCESSED = Symbol('processed');
 
 /**
- * The claim's token; `undefined` when the store failed and `failOpen` processes the delivery
- * anyway; `PROCESSED`. Rejects with the `WebhookError` that
- * refuses the request (409 in flight, 503 store unavailable).
+ * What the store's claim says: this request's token, or `PROCESSED`. Throws the 409
+ * `DUPLICATE_IN_FLIGHT` refusal when another caller holds the delivery. (The exchange awaits
+ * `store.claim(id)` itself: one promise less per request.)
  */
-export async function claimDelivery(
-  pipeline: Pipeline,
-  trace: RequestTrace,
-  store: IdempotencyStore,
+export function claimed(
+  claim: IdempotencyClaim,
   delivery: WebhookDelivery,
-): Promise<string | undefined | typeof PROCESSED> {
-  let claim: Awaited<ReturnType<typeof store.claim>>;
-  try {
-    claim = await store.claim(delivery.id);
-  } catch (cause) {
-    const error = new WebhookError(
-      'STORE_UNAVAILABLE',
-      message(
-        `The idempotency store failed while claiming ${delivery.id}${pipeline.failOpen ? '; processing without dedupe (failOpen)' : '; answering 503 so Composio retries (set failOpen: true to process without dedupe)'}.`,
-      ),
-      { cause },
-    );
-    if (!pipeline.failOpen) throw error;
-    trace.storeError = error;
-    trace.log?.error(error.message, {
-      ...deliveryFields(delivery),
-      code: error.code,
-      ...(trace.path !== undefined && { path: trace.path }),
-      err: cause,
-    });
-    return undefined;
-  }
+): string | typeof PROCESSED {
   if (claim.status === 'claimed') return claim.token;
   if (claim.status === 'completed') return PROCESSED;
   throw new WebhookError(
@@ -55,4 +32,27 @@ export async function claimDelivery(
       `Delivery ${delivery.id} is already being processed; answering 409 so Composio retries it later.`,
     ),
   );
+}
+
+/**
+ * The store failed to claim: throws the 503 `STORE_UNAVAILABLE` refusal, or, with `failOpen`,
+ * logs it once and returns `undefined` (the delivery runs without dedupe).
+ */
+export function claimFailed(
+  pipeline: Pipeline,
+  trace: RequestTrace,
+  delivery: WebhookDelivery,
+  cause: unknown,
+): undefined {
+  const error = new WebhookError(
+    'STORE_UNAVAILABLE',
+    message(
+      `The idempotency store failed while claiming ${delivery.id}${pipeline.failOpen ? '; processing without dedupe (failOpen)' : '; answering 503 so Composio retries (set failOpen: true to process without dedupe)'}.`,
+    ),
+    { cause },
+  );
+  if (!pipeline.failOpen) throw error;
+  trace.storeError = error;
+  trace.log?.error(error.message, logFields(trace, error.code, cause));
+  return undefined;
 }

@@ -18,24 +18,21 @@ export const COMPLETE_RETRY_DELAYS_MS: readonly number[] = [
 ];
 
 /** Records the delivery as processed; retries in the background while the store is down. */
-export async function recordProcessed(
+export function recordProcessed(
   settlement: Settlement,
   store: IdempotencyStore,
   token: string,
 ): Promise<void> {
   const { delivery, trace } = settlement;
-  try {
-    await store.complete(delivery.id, token);
-    return;
-  } catch (cause) {
+  return storeCall(() => store.complete(delivery.id, token)).then(undefined, (cause: unknown) => {
     trace.log?.warn(
       message(
         `The idempotency store failed to record ${delivery.id} as processed (${describeError(cause)}); retrying in the background.`,
       ),
       logFields(trace, 'STORE_UNAVAILABLE', cause),
     );
-  }
-  retryComplete(settlement, store, token, 0);
+    retryComplete(settlement, store, token, 0);
+  });
 }
 
 function retryComplete(
@@ -56,7 +53,7 @@ function retryComplete(
     return;
   }
   const timer = setTimeout(() => {
-    store.complete(id, token).then(
+    storeCall(() => store.complete(id, token)).then(
       () => undefined,
       () => retryComplete(settlement, store, token, attempt + 1),
     );
@@ -65,26 +62,33 @@ function retryComplete(
 }
 
 /** Releases the claim so the retry is processed; a store failure is reported (the lease lapses). */
-export async function releaseClaim(
+export function releaseClaim(
   settlement: Settlement,
   store: IdempotencyStore,
   token: string,
   status: number,
 ): Promise<void> {
   const { id } = settlement.delivery;
-  try {
-    await store.release(id, token);
-  } catch (cause) {
+  return storeCall(() => store.release(id, token)).then(undefined, (cause: unknown) => {
     storeFailed(
       settlement,
       status,
       `The idempotency store failed to release ${id}; the retry is processed once the lease expires.`,
       cause,
     );
-  }
+  });
 }
 
 function storeFailed(settlement: Settlement, status: number, text: string, cause: unknown): void {
   const error = new WebhookError('STORE_UNAVAILABLE', message(text), { cause });
   settlement.reportEnd({ type: 'store-unavailable', status, code: error.code, error });
+}
+
+/** A store call as a promise, also when a custom store throws instead of rejecting. */
+function storeCall(call: () => Promise<void>): Promise<void> {
+  try {
+    return call();
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

@@ -39,6 +39,9 @@ export interface RouteLabel {
 
 /** One accepted delivery, from its claim to its settling. Settles once; later calls only answer. */
 export class Settlement implements HeldClaim {
+  heldPrev: HeldClaim | undefined = undefined;
+  heldNext: HeldClaim | undefined = undefined;
+  held = false;
   private settled = false;
 
   constructor(
@@ -56,7 +59,7 @@ export class Settlement implements HeldClaim {
     const { id } = this.delivery;
     if (this.settled) return successResponse(id);
     this.settled = true;
-    if (this.token !== undefined) await this.recorded();
+    if (this.token !== undefined) await this.recorded(this.token);
     this.reportEnd({ type: 'processed', status: 200 });
     return successResponse(id);
   }
@@ -67,7 +70,7 @@ export class Settlement implements HeldClaim {
     const response = errorResponse(error);
     if (this.settled) return response;
     this.settled = true;
-    if (this.token !== undefined) await this.released(response.status);
+    if (this.token !== undefined) await this.released(this.token, response.status);
     this.reportEnd({
       // A router that hands deliveries on (e.g. to a queue) throws STORE_UNAVAILABLE when that is down.
       type: error.code === 'STORE_UNAVAILABLE' ? 'store-unavailable' : 'handler-failed',
@@ -115,12 +118,12 @@ export class Settlement implements HeldClaim {
     this.reportEnd({ type: 'timed-out', status: response.status, code: error.code, error });
     const settling = pending.then(
       async () => {
-        await this.recorded();
+        if (this.token !== undefined) await this.recorded(this.token);
         this.reportEnd({ type: 'processed', status: 200, late: true });
       },
       async (failure: unknown) => {
         const late = this.handlerError(failure);
-        await this.released(late.status);
+        if (this.token !== undefined) await this.released(this.token, late.status);
         this.reportEnd({
           type: 'handler-failed',
           status: late.status,
@@ -134,18 +137,16 @@ export class Settlement implements HeldClaim {
     return response;
   }
 
-  private async recorded(): Promise<void> {
-    const { token, pipeline } = this;
-    if (token === undefined) return;
+  private recorded(token: string): Promise<void> {
+    const { pipeline } = this;
     pipeline.keeper?.release(this);
-    await recordProcessed(this, pipeline.store as IdempotencyStore, token);
+    return recordProcessed(this, pipeline.store as IdempotencyStore, token);
   }
 
-  private async released(status: number): Promise<void> {
-    const { token, pipeline } = this;
-    if (token === undefined) return;
+  private released(token: string, status: number): Promise<void> {
+    const { pipeline } = this;
     pipeline.keeper?.release(this);
-    await releaseClaim(this, pipeline.store as IdempotencyStore, token, status);
+    return releaseClaim(this, pipeline.store as IdempotencyStore, token, status);
   }
 
   /** Reports how the run ended, when anyone observes outcomes (none is built otherwise). */

@@ -3,7 +3,7 @@
 // shown only when it fails (or with --verbose), so a green run reads as a list of ticks. While a
 // step runs, a progress line says how long it has run and what it has done (test files finished,
 // build tasks started, packages checked): updated in place on a terminal, one line a minute in a
-// log. `--timings` lists each test step's slowest files after it.
+// log. `--timings` (or CHECK_TIMINGS=1) lists each test step's slowest files after it.
 import { progressOf } from './lib/progress.mjs';
 import { duration, run } from './lib/run.mjs';
 
@@ -18,7 +18,7 @@ const STEPS = [
   ['demo', 'pnpm', ['demo']],
 ];
 const verbose = process.argv.includes('--verbose');
-const timings = process.argv.includes('--timings');
+const timings = process.argv.includes('--timings') || process.env.CHECK_TIMINGS === '1';
 const tty = process.stdout.isTTY === true;
 const HEARTBEAT_MS = tty ? 2_000 : 60_000;
 const started = performance.now();

@@ -138,7 +138,7 @@ it('runs each handler exactly once across two processes: 500 ids × 4 copies at 
   // With named prepared statements here; the outage test below runs the default.
   const { pair, runs } = await startPair('burst', { MAX_DELAY_MS: '5', PREPARED: '1' });
   const answers: Answer[] = [];
-  await burst(pair, answers, Date.now() + 40_000);
+  await burst(pair, answers, Date.now() + 90_000);
 
   const statuses = new Set(answers.map((a) => a.status));
   expect([...statuses].sort()).toEqual([200, 409]);
@@ -151,19 +151,19 @@ it('runs each handler exactly once across two processes: 500 ids × 4 copies at 
   console.info(
     `burst: ${answers.length} answers, ${inFlight.length} 409s, ${answers.filter((a) => a.body.duplicate).length} duplicate 200s`,
   );
-});
+}, 120_000);
 
 it('stays exactly-once when the database is stopped for 3 s mid-burst, and stores no secret', async () => {
-  // Complete() retries after an outage within ~8 s (core's schedule), inside the lease, so a
-  // copy cannot take over a delivery whose handler ran; a claim lost with the crash holds its
-  // id for at most the lease.
+  // Core retries a failed complete() 0.25, 0.75, 1.75, 3.75, 7.75 and 15.75 s later, inside
+  // the lease even if the restart is slow, so no copy can take over a delivery whose handler
+  // ran; a claim lost with the crash (committed, never answered) holds its id for the lease.
   const { pair, tableName, runs } = await startPair('outage', {
     MAX_DELAY_MS: '5',
-    LEASE_MS: '10000',
+    LEASE_MS: '20000',
     HANDLER_TIMEOUT_MS: '5000',
   });
   const answers: Answer[] = [];
-  const sending = burst(pair, answers, Date.now() + 50_000);
+  const sending = burst(pair, answers, Date.now() + 90_000);
   // Let a part of the burst through, then crash the database (immediate shutdown).
   while (answers.length < 400) await new Promise((resolve) => setTimeout(resolve, 5));
   const before = answers.length;
@@ -197,4 +197,4 @@ it('stays exactly-once when the database is stopped for 3 s mid-burst, and store
   console.info(
     `outage: ${answers.length} answers, ${unavailable.length} 503s during ${OUTAGE_MS} ms down, ${answers.filter((a) => a.status === 409).length} 409s`,
   );
-});
+}, 120_000);

@@ -76,6 +76,23 @@ export function startWorker(
       wakeOnCompletion = byCompletion;
     });
 
+  // Runs that succeeded in the same turn of the event loop are completed in one query.
+  let batch: { ids: string[]; done: Promise<void> } | undefined;
+  function complete(boss: PgBoss, id: string): Promise<void> {
+    if (!batch) {
+      const ids: string[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        setImmediate(() => {
+          batch = undefined;
+          boss.complete(queueName, ids).then(() => resolve(), reject);
+        });
+      });
+      batch = { ids, done };
+    }
+    batch.ids.push(id);
+    return batch.done;
+  }
+
   async function runJob(boss: PgBoss, job: FetchedJob): Promise<void> {
     let failure: unknown;
     try {
@@ -91,7 +108,7 @@ export function startWorker(
       failure = error;
     }
     try {
-      if (failure === undefined) await boss.complete(queueName, job.id);
+      if (failure === undefined) await complete(boss, job.id);
       else await boss.fail(queueName, job.id, recorded(failure));
     } catch (error) {
       // The job stays active; once it expires, pg-boss gives it to a worker again.

@@ -6,9 +6,6 @@
  * `@composio-webhooks/core`.
  */
 
-// Named as well: TypeScript merges `declare module '@composio-webhooks/nest'` into an interface
-// this module re-exports by name, not into one it only re-exports with `export *`.
-export type { TriggerPayloads } from '@composio-webhooks/core/kit';
 export * from '@composio-webhooks/core/kit';
 export { COMPOSIO_WEBHOOKS_MODULE_OPTIONS } from './constants.js';
 export {

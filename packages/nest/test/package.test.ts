@@ -191,12 +191,21 @@ import {
 } from '@composio-webhooks/nest';
 import { Controller, Injectable, Module, Post, UseGuards, type DynamicModule } from '@nestjs/common';
 
+// The README's augmentation: through this package, it types trigger data everywhere.
+declare module '@composio-webhooks/nest' {
+  interface TriggerPayloads {
+    GITHUB_COMMIT_EVENT: { author: string };
+  }
+}
+
 @Injectable()
 export class Handlers {
   constructor(readonly webhooks: ComposioWebhooksService) {}
   @OnTriggerMessage('GITHUB_COMMIT_EVENT')
   commit(event: TriggerMessageEvent<'GITHUB_COMMIT_EVENT'>): string {
-    return event.metadata.trigger_slug;
+    // @ts-expect-error not a field of the augmented GITHUB_COMMIT_EVENT data
+    event.data.nope;
+    return event.data.author;
   }
   @OnConnectionExpired()
   expired(event: ConnectionExpiredEvent): string {

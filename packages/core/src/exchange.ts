@@ -53,15 +53,18 @@ const CLOSE_AFTER: ReadonlySet<string> = new Set(['PAYLOAD_TOO_LARGE', 'BODY_TIM
 type HandOver = NonNullable<ExchangeRequest['handOver']>;
 
 /** A request the method or headers answered: whatever comes next gets the same answer. */
-function decided(result: Promise<ExchangeResult>, limits: BodyLimits): OpenExchange {
+function decided(
+  result: Promise<ExchangeResult>,
+  limits: BodyLimits,
+): OpenExchange & { decided: Promise<ExchangeResult> } {
   return { decided: result, limits, withBody: () => result, bodyFailed: () => result };
 }
 
 /** The stages, in order, over one adapter's resolved options. */
 export class Exchange implements WebhookExchange {
   readonly limits: BodyLimits;
-  private readonly passed: OpenExchange;
-  private readonly notAllowed: OpenExchange;
+  private readonly passed: OpenExchange & { decided: Promise<ExchangeResult> };
+  private readonly notAllowed: OpenExchange & { decided: Promise<ExchangeResult> };
   private readonly label: RouteLabel;
 
   constructor(
@@ -78,17 +81,13 @@ export class Exchange implements WebhookExchange {
     this.label = { packageName: adapter.packageName, route: adapter.route ?? 'the route' };
   }
 
-  async handle(request: ExchangeRequest): Promise<ExchangeResult> {
-    const opened = this.open(request);
-    if (opened.decided) return opened.decided;
-    let body: WebhookBody;
-    try {
-      body = await request.body(this.limits);
-    } catch (error) {
-      // The readers core gives adapters reject with a `WebhookError`; anything else is a bug (500).
-      return opened.bodyFailed(asWebhookError(error));
-    }
-    return opened.withBody(body);
+  handle(request: ExchangeRequest): Promise<ExchangeResult> {
+    const admitted = admission(this.adapter.kind, this.path, request.method, request.path);
+    if (admitted !== 'serve') return (admitted === 'pass' ? this.passed : this.notAllowed).decided;
+    const trace = this.begin(request.headers, request.path, request.logger);
+    return (
+      this.precheck(trace) ?? this.read(trace, request.body, request.waitUntil, request.handOver)
+    );
   }
 
   /** Stage 1, admit: the method, the path and whatever the headers alone refuse. */
@@ -122,6 +121,23 @@ export class Exchange implements WebhookExchange {
       storeError: undefined,
       triggerMismatch: undefined,
     };
+  }
+
+  /** Stage 2, read, with the adapter's reader; then the rest. */
+  async read(
+    trace: RequestTrace,
+    reader: ExchangeRequest['body'],
+    waitUntil?: WaitUntil,
+    route?: HandOver,
+  ): Promise<ExchangeResult> {
+    let body: WebhookBody;
+    try {
+      body = await reader(this.limits);
+    } catch (error) {
+      // The readers core gives adapters reject with a `WebhookError`; anything else is a bug (500).
+      return this.bodyFailed(trace, asWebhookError(error));
+    }
+    return this.withBody(trace, body, waitUntil, route);
   }
 
   /** Stage 2's failure: the body could not be read. */

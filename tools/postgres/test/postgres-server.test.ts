@@ -3,8 +3,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { anyAlive, createTestDatabase, PostgresServer, serverProcesses } from '../src/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  anyAlive,
+  createTestDatabase,
+  databaseUrl,
+  PostgresServer,
+  serverProcesses,
+} from '../src/index.js';
 
 async function query(url: string, text: string): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
@@ -137,4 +143,26 @@ it('leaves no server behind when the process that started it is SIGKILLed', asyn
   // Nothing to run its exit handler: the data folder is left in the temp dir; remove it here.
   const { rm } = await import('node:fs/promises');
   await rm(ready[3] as string, { recursive: true, force: true });
+});
+
+describe('databaseUrl()', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('is DATABASE_URL when set', async () => {
+    vi.stubEnv('DATABASE_URL', 'postgres://someone@db.example:5433/app');
+    expect(await databaseUrl()).toBe('postgres://someone@db.example:5433/app');
+  });
+
+  it('otherwise starts one server for this process, on first use, and reuses it', async () => {
+    vi.stubEnv('DATABASE_URL', '');
+    const [first, second] = await Promise.all([databaseUrl(), databaseUrl()]);
+    expect(first).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    expect(second).toBe(first);
+    const db = await createTestDatabase();
+    expect(db.url).toBe(first.replace(/\/postgres$/, `/${db.name}`));
+    expect(await query(db.url, 'SELECT current_database() AS name')).toEqual([{ name: db.name }]);
+    await db.drop();
+  });
 });

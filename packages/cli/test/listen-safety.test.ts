@@ -90,16 +90,20 @@ describe('a sender learns nothing about the local secret', () => {
 
 describe('listen never forwards to itself', () => {
   it.each([
-    ['127.0.0.1', (port: number) => `http://127.0.0.1:${port}/webhooks/composio`],
-    ['localhost', (port: number) => `http://localhost:${port}/`],
+    ['127.0.0.1', '127.0.0.1', (port: number) => `http://127.0.0.1:${port}/webhooks/composio`],
+    ['localhost', '127.0.0.1', (port: number) => `http://localhost:${port}/`],
+    // Bound to every address: any address of this machine is itself.
+    ['127.0.0.1, bound to 0.0.0.0', '0.0.0.0', (port: number) => `http://127.0.0.1:${port}/`],
   ])(
     '--forward-to its own address (%s): exit 2 at start-up, nothing listens',
-    async (_name, urlOf) => {
+    async (_name, host, urlOf) => {
       const port = await closedPort();
       const result = await runCli([
         'listen',
         '--port',
         String(port),
+        '--host',
+        host,
         '--secret',
         's',
         '--forward-to',
@@ -107,7 +111,7 @@ describe('listen never forwards to itself', () => {
       ]);
       expect(result.code).toBe(2);
       expect(result.stderr.split('\n')[0]).toBe(
-        `error: --forward-to ${urlOf(port)} is this listen itself (http://127.0.0.1:${port}): every delivery would be forwarded back to it, in a loop. Point --forward-to at your app (e.g. http://127.0.0.1:3000/webhooks/composio) and give listen another --port.`,
+        `error: --forward-to ${urlOf(port)} is this listen itself (http://${host}:${port}): every delivery would be forwarded back to it, in a loop. Point --forward-to at your app (e.g. http://127.0.0.1:3000/webhooks/composio) and give listen another --port.`,
       );
       expect(result.stdout).toBe('');
       // The port was released: another listen can take it.

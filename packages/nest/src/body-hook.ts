@@ -16,13 +16,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
+import type { WebhookBody } from '@composio-webhooks/core';
 import type { BodyLimits, ExchangeResult, WebhookExchange } from '@composio-webhooks/core/adapter';
 import { readNodeRequest, readRawBody } from '@composio-webhooks/core/node';
 import type { HttpServer } from '@nestjs/common';
 import { PACKAGE_NAME, RAW_BODY_HOW_TO_FIX } from './constants.js';
 import { type HandOver, keepBody, sendReceiverResponse, takeBody } from './http.js';
 
-type WebhookBody = Parameters<ReturnType<WebhookExchange['open']>['withBody']>[0];
 const READER = { packageName: PACKAGE_NAME, howToFix: RAW_BODY_HOW_TO_FIX };
 
 /** Route patterns (`/webhooks/composio`, `/hooks/:tenant`) and the exchange serving each. */
@@ -57,8 +57,8 @@ function endsWith(request: string[], route: string[]): boolean {
 }
 
 /**
- * Opens the exchange and reads the body. Resolves to the answer when the headers or the body
- * decided it, or to `undefined` once the body is kept for the route (`takeBody`).
+ * Opens the exchange and reads the body: resolves to `{ result }` when the headers or the body
+ * decided the answer, or to `{ body }` once it is kept for the route's controller or guard.
  */
 async function readFirst(
   exchange: WebhookExchange,

@@ -21,4 +21,4 @@ export function nestMessage(text: string): string {
 
 /** What to do when the raw body is gone: the `howToFix` of `RAW_BODY_UNAVAILABLE`. */
 export const RAW_BODY_HOW_TO_FIX =
-  "Something read the request body before the module could (a body parser on an Express instance you passed to NestFactory, a middleware of yours): keep the raw bytes with Nest's { rawBody: true }, or register that parser after the app is created. See TROUBLESHOOTING.md#raw_body_unavailable.";
+  "A body parser ran before the module's hook (one on the Express instance given to new ExpressAdapter(instance)): register it after NestFactory.create, or keep the raw bytes on req.rawBody (express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })). See TROUBLESHOOTING.md#raw_body_unavailable.";

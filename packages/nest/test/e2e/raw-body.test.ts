@@ -178,6 +178,33 @@ describe.each(PLATFORMS)('%s platform', (platform) => {
 });
 
 describe('express platform, a parser that runs before the module', () => {
+  it('such a parser that keeps req.rawBody (as the fix says): verified from those bytes', async () => {
+    const t = await createTestApp({
+      platform: 'express',
+      imports: [webhooksModule('forRoot')],
+      providers: [Recorder, WebhookHandlers],
+      express: (adapter) =>
+        adapter.use(
+          (
+            req: IncomingMessage & { body?: unknown; rawBody?: Buffer },
+            _res: unknown,
+            next: () => void,
+          ) => {
+            const chunks: Buffer[] = [];
+            req.on('data', (chunk: Buffer) => chunks.push(chunk));
+            req.on('end', () => {
+              req.rawBody = Buffer.concat(chunks);
+              req.body = JSON.parse(req.rawBody.toString('utf8'));
+              next();
+            });
+          },
+        ),
+    });
+    apps.push(t);
+    expect((await deliver(t, big(200))).status).toBe(200);
+    expect(t.app.get(Recorder).handlers()).toContain('any');
+  });
+
   it('a parser on the Express instance given to Nest consumed the body: the documented error', async () => {
     const logged: string[] = [];
     const t = await createTestApp({

@@ -5,7 +5,7 @@
 // build tasks started, packages checked): updated in place on a terminal, one line a minute in a
 // log. `--timings` (or CHECK_TIMINGS=1) lists each test step's slowest files after it.
 import { progressOf } from './lib/progress.mjs';
-import { duration, run } from './lib/run.mjs';
+import { childrenCpuSeconds, duration, run } from './lib/run.mjs';
 
 const STEPS = [
   ['build', 'pnpm', ['build'], 'turbo'],
@@ -42,6 +42,7 @@ function heartbeat(name, progress, stepStarted) {
 const results = [];
 for (const [name, command, args, kind] of STEPS) {
   const stepStarted = performance.now();
+  const cpuBefore = childrenCpuSeconds();
   const progress = progressOf(kind);
   const stop = heartbeat(name, progress, stepStarted);
   const { code, output, seconds } = await run(command, args, {
@@ -49,9 +50,10 @@ for (const [name, command, args, kind] of STEPS) {
     onLine: progress.onLine,
   });
   stop();
+  const cpu = cpuBefore === undefined ? '' : `, CPU ${duration(childrenCpuSeconds() - cpuBefore)}`;
   results.push({ name, seconds });
   if (code === 0) {
-    console.log(`✓ ${name} (${duration(seconds)})`);
+    console.log(`✓ ${name} (${duration(seconds)}${cpu})`);
     if (timings && progress.files.length > 0) {
       const slowest = [...progress.files].sort((a, b) => b.ms - a.ms).slice(0, 10);
       for (const file of slowest) {
@@ -62,7 +64,7 @@ for (const [name, command, args, kind] of STEPS) {
     }
     continue;
   }
-  console.log(`✗ ${name} (${duration(seconds)}, exit ${code}) — its output:\n`);
+  console.log(`✗ ${name} (${duration(seconds)}${cpu}, exit ${code}) — its output:\n`);
   console.log(output.trimEnd());
   console.log(`\n✗ check failed at "${name}": run \`${command} ${args.join(' ')}\` to reproduce.`);
   process.exit(1);
@@ -71,6 +73,7 @@ const longest = [...results]
   .sort((a, b) => b.seconds - a.seconds)
   .slice(0, 3)
   .map((step) => `${step.name} ${duration(step.seconds)}`);
+const totalCpu = childrenCpuSeconds();
 console.log(
-  `\nAll checks passed in ${duration((performance.now() - started) / 1000)} (longest: ${longest.join(', ')}).`,
+  `\nAll checks passed in ${duration((performance.now() - started) / 1000)}${totalCpu === undefined ? '' : ` (CPU ${duration(totalCpu)})`}; longest: ${longest.join(', ')}.`,
 );

@@ -17,8 +17,8 @@
 // The exchange. createExchange(options, description) throws WebhookConfigError at start-up;
 // handle() and an OpenExchange's withBody()/bodyFailed() reject only when onRefusal throws;
 // open() never throws.
+export { createExchange } from './create-exchange.js';
 export {
-  createExchange,
   type AdapterDescription,
   type AdapterKind,
   type AdapterOptions,

@@ -11,7 +11,7 @@ import {
   type ConformanceRun,
 } from './conformance-app.js';
 import { signWebhook } from './sign.js';
-import { buildTriggerMessage, messageId } from './testing.js';
+import { buildTriggerMessage, messageId } from './testing-events.js';
 
 /** A running conformance app. */
 export interface ConformanceServer {

@@ -15,7 +15,7 @@ import {
   trigger,
 } from './conformance-client.js';
 import { signWebhook } from './sign.js';
-import { buildTriggerMessage } from './testing.js';
+import { buildTriggerMessage } from './testing-events.js';
 
 export function describeHygiene(
   c: ConformanceClient,

@@ -20,7 +20,7 @@ import {
   buildTriggerDisabled,
   buildTriggerMessage,
   messageId,
-} from './testing.js';
+} from './testing-events.js';
 
 export function describeStatuses(
   c: ConformanceClient,

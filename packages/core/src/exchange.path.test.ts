@@ -4,7 +4,8 @@
  * exchange does not filter; a handler adapter takes no `path` at all.
  */
 import { describe, expect, it } from 'vitest';
-import { type AdapterKind, createExchange, type ExchangeRequest } from './exchange.js';
+import { createExchange } from './create-exchange.js';
+import { type AdapterKind, type ExchangeRequest } from './exchange.js';
 import { createWebhookRouter } from './router.js';
 import { buildTriggerMessage, configErrorOf, signWebhook } from './testing.js';
 

@@ -4,7 +4,8 @@
  * over, and it settles the claim (processed, or released when the late handler fails).
  */
 import { describe, expect, it } from 'vitest';
-import { createExchange, type ExchangeRequest } from './exchange.js';
+import { createExchange } from './create-exchange.js';
+import { type ExchangeRequest } from './exchange.js';
 import { createWebhookRouter } from './router.js';
 import { buildTriggerMessage, signWebhook } from './testing.js';
 

@@ -28,11 +28,10 @@ import type { WebhookHeaders } from './headers.js';
 import type { IdempotencyClaim } from './idempotency.js';
 import type { RequestTrace } from './instrumentation.js';
 import { createWebhookLog, type WebhookLogger } from './logger.js';
-import { createPipeline, type Pipeline } from './options.js';
+import type { Pipeline } from './options.js';
 import { clock, describe, elapsed } from './outcome.js';
 import { errorResponseFor, type ReceiverResponse, successResponse } from './responses.js';
-import { createWebhookRouter } from './router.js';
-import { admission, pathOption, precheck } from './stages/admit.js';
+import { admission, precheck } from './stages/admit.js';
 import { asWebhookError, logMismatch, observed, refuse, report } from './stages/answer.js';
 import { claimed, claimFailed, PROCESSED } from './stages/claim.js';
 import { type BodyFailure, oversize, unreadable } from './stages/read.js';
@@ -241,47 +240,4 @@ class Opened implements OpenExchange {
 
 function closing(response: ReceiverResponse): ReceiverResponse {
   return { ...response, headers: { ...response.headers, connection: 'close' } };
-}
-
-/**
- * Builds the exchange of one adapter instance. Options are validated here, at start-up:
- * configuration mistakes throw `WebhookConfigError` prefixed with the adapter's name.
- */
-export function createExchange(
-  options: AdapterOptions | undefined,
-  adapter: AdapterDescription,
-): WebhookExchange {
-  const { packageName } = adapter;
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') {
-    throw new WebhookConfigError(
-      `[${packageName}] composioWebhook(options) takes an options object, e.g. { router } or { secret }, got ${options === null ? 'null' : typeof options}.`,
-    );
-  }
-  const { router, path, onRefusal, ...receiverOptions } = options;
-  const normalized = pathOption(path, adapter.kind, packageName);
-  if (onRefusal !== undefined && typeof onRefusal !== 'function') {
-    throw new WebhookConfigError(
-      `[${packageName}] \`onRefusal\` must be a function, e.g. onRefusal: (refusal) => { throw refusal.error } to use your error handling.`,
-    );
-  }
-  const pipeline = withPrefix(packageName, () =>
-    createPipeline({ ...receiverOptions, router: router ?? createWebhookRouter() }),
-  );
-  return new Exchange(pipeline, adapter, normalized, router === undefined, onRefusal);
-}
-
-/** Re-throws a core configuration error with the adapter's name in front of core's message. */
-function withPrefix<T>(packageName: string, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    if (error instanceof WebhookConfigError) {
-      throw new WebhookConfigError(
-        `[${packageName}] ${error.message.replace(/^\[@composio-webhooks\/core\] /, '')}`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
 }

@@ -56,12 +56,9 @@ export type { WebhookLogger } from './logger.js';
 export type { TriggerValidators, TriggerMismatchPolicy } from './trigger-validation.js';
 
 // dedupe on webhook-id
-export {
-  type IdempotencyStore,
-  type IdempotencyClaim,
-  MemoryIdempotencyStore,
-  type MemoryIdempotencyStoreOptions,
-} from './idempotency.js';
+export type { IdempotencyStore, IdempotencyClaim } from './idempotency.js';
+export { MemoryIdempotencyStore } from './memory-store.js';
+export type { MemoryIdempotencyStoreOptions } from './idempotency.js';
 
 // errors: one family, a stable code and status
 export {

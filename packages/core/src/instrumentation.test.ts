@@ -1,7 +1,7 @@
 /** The instrumentation hooks: one scope per request, handlers inside it, the outcome at the end. */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
-import { createExchange } from './exchange.js';
+import { createExchange } from './create-exchange.js';
 import type { WebhookInstrumentation } from './instrumentation.js';
 import type { ReceiverOutcome } from './outcome.js';
 import { createWebhookReceiver } from './receiver.js';

@@ -28,7 +28,8 @@ export {
   type WebhookDelivery,
 } from './events.js';
 // dedupe on webhook-id
-export { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
+export type { IdempotencyStore } from './idempotency.js';
+export { MemoryIdempotencyStore } from './memory-store.js';
 // the answer: refusals (`onRefusal`), outcomes (`onOutcome`), logs (`logger`)
 export type { WebhookRefusal } from './exchange.js';
 export type { ReceiverOutcome } from './outcome.js';

@@ -4,7 +4,8 @@
  * refused at start-up.
  */
 import { describe, expect, it } from 'vitest';
-import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
+import { type IdempotencyStore } from './idempotency.js';
+import { MemoryIdempotencyStore } from './memory-store.js';
 import { createWebhookReceiver } from './receiver.js';
 import { createWebhookRouter } from './router.js';
 import { configErrorOf, describeClaimRenewal } from './testing.js';

@@ -4,7 +4,7 @@
  * request.
  */
 import { message, WebhookConfigError } from './errors.js';
-import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
+import { type IdempotencyStore } from './idempotency.js';
 import { routerKeepsBody } from './inbox/receiving.js';
 import { combineInstrumentations, type WebhookInstrumentation } from './instrumentation.js';
 import { checkLeases, createLeaseKeeper, type LeaseKeeper } from './leases.js';
@@ -14,6 +14,7 @@ import {
   type WebhookLogger,
   type WebhookLogLevel,
 } from './logger.js';
+import { MemoryIdempotencyStore } from './memory-store.js';
 import type { ReceiverOutcome } from './outcome.js';
 import type { WebhookRouter } from './router.js';
 import {

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { WebhookConfigError } from './errors.js';
 import { WebhookEventType } from './events.js';
-import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
+import { type IdempotencyStore } from './idempotency.js';
+import { MemoryIdempotencyStore } from './memory-store.js';
 import type { ReceiverOutcome } from './outcome.js';
 import { createWebhookReceiver, type ReceiverOptions } from './receiver.js';
 import { createWebhookRouter, type WebhookRouter } from './router.js';

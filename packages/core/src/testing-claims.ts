@@ -10,7 +10,7 @@ import { createWebhookReceiver } from './receiver.js';
 import type { ReceiverResponse } from './responses.js';
 import { createWebhookRouter } from './router.js';
 import { signWebhook } from './sign.js';
-import { buildTriggerMessage } from './testing.js';
+import { buildTriggerMessage } from './testing-events.js';
 
 /** The test functions of the runner (vitest, jest), injected. */
 export interface ClaimSuiteRunner {

@@ -7,8 +7,9 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createExchange } from '../create-exchange.js';
 import { WebhookError } from '../errors.js';
-import { createExchange, type ExchangeRequest } from '../exchange.js';
+import { type ExchangeRequest } from '../exchange.js';
 import type { WebhookLogger } from '../logger.js';
 import type { ReceiverOptions } from '../options.js';
 import { createWebhookRouter, type WebhookRouter } from '../router.js';

@@ -5,9 +5,9 @@ import {
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_ENTRIES,
   type IdempotencyClaim,
-  MemoryIdempotencyStore,
   type MemoryIdempotencyStoreOptions,
 } from './idempotency.js';
+import { MemoryIdempotencyStore } from './memory-store.js';
 
 function clock(start = 1_000_000) {
   let now = start;

@@ -126,7 +126,12 @@ async function composioWebhooksPlugin(
       // The body is core's to read (exact bytes, maxBodyBytes, bodyTimeoutMs): no parser of the
       // app runs here, and the route's own parser reads nothing.
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+      const leaveToCore = (_request: unknown, _payload: unknown, done: (e: null) => void) =>
+        done(null);
+      // application/json by name too: Fastify caches a named type's parser, while the catch-all
+      // parses the content-type header again on every request.
+      scope.addContentTypeParser('application/json', leaveToCore);
+      scope.addContentTypeParser('*', leaveToCore);
       scope.route({
         method: ROUTE_METHODS,
         url: exchange.path ?? DEFAULT_WEBHOOK_PATH,

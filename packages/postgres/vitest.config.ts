@@ -9,6 +9,6 @@ export default defineProject({
     // Uses DATABASE_URL when set; otherwise starts a throwaway PostgreSQL server for the run.
     globalSetup: ['./test/global-setup.ts'],
     testTimeout: 60_000,
-    hookTimeout: 30_000,
+    hookTimeout: 90_000,
   },
 });

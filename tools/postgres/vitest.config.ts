@@ -7,6 +7,6 @@ export default defineProject({
     name: 'test-postgres',
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    hookTimeout: 90_000,
   },
 });

@@ -5,9 +5,10 @@ import { PostgresIdempotencyStore, type PostgresQueryable } from '../src/index.j
 import { describeStoreContract, tokenOf } from './helpers/contract.js';
 
 let db: PGlite;
+// Compiling PGlite's WebAssembly takes a second on a quiet machine, far longer on a loaded one.
 beforeAll(async () => {
   db = await PGlite.create();
-});
+}, 180_000);
 afterAll(async () => {
   await db.close();
 });

@@ -96,8 +96,8 @@ async function startPair(label: string, env: Record<string, string>) {
     ...env,
   };
   const pair = await Promise.all([
-    startInstance(script, { ...common, INSTANCE: 'a' }),
-    startInstance(script, { ...common, INSTANCE: 'b' }),
+    startInstance(script, { ...common, INSTANCE: 'a' }, { readyTimeoutMs: 60_000 }),
+    startInstance(script, { ...common, INSTANCE: 'b' }, { readyTimeoutMs: 60_000 }),
   ]);
   instances.push(...pair);
   const runs = () =>

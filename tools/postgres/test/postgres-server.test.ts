@@ -113,7 +113,8 @@ it('leaves no server behind when the process that started it is SIGKILLed', asyn
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./fixtures/start-and-wait.ts', import.meta.url))],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // From this package's folder, where `--import tsx` resolves (vitest may run from the root).
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('..', import.meta.url)) },
   );
   let stdout = '';
   let stderr = '';

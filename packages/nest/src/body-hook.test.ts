@@ -34,3 +34,15 @@ describe('WebhookRoutes: which requests the body hook reads', () => {
     expect(root.match('/other')).toBeUndefined();
   });
 });
+
+describe('WebhookRoutes.matchPattern: Fastify route patterns, remembered', () => {
+  it('answers as match does, before and after a route is added', () => {
+    const routes = new WebhookRoutes();
+    expect(routes.matchPattern('/api/webhooks/composio')).toBeUndefined();
+    routes.add('/webhooks/composio', builtIn);
+    expect(routes.matchPattern('/api/webhooks/composio')).toBe(builtIn);
+    expect(routes.matchPattern('/api/webhooks/composio')).toBe(builtIn);
+    expect(routes.matchPattern('/other')).toBeUndefined();
+    expect(routes.matchPattern(undefined)).toBeUndefined();
+  });
+});

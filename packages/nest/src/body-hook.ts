@@ -28,9 +28,11 @@ const READER = { packageName: PACKAGE_NAME, howToFix: RAW_BODY_HOW_TO_FIX };
 /** Route patterns (`/webhooks/composio`, `/hooks/:tenant`) and the exchange serving each. */
 export class WebhookRoutes {
   private readonly routes: Array<{ segments: string[]; exchange: WebhookExchange }> = [];
+  private readonly patterns = new Map<string, WebhookExchange | null>();
 
   add(pattern: string, exchange: WebhookExchange): void {
     this.routes.push({ segments: segmentsOf(pattern), exchange });
+    this.patterns.clear();
   }
 
   /**
@@ -42,6 +44,17 @@ export class WebhookRoutes {
     if (path === undefined || this.routes.length === 0) return undefined;
     const request = segmentsOf(path);
     return this.routes.find(({ segments }) => endsWith(request, segments))?.exchange;
+  }
+
+  /** `match` for a route pattern (Fastify's `routeOptions.url`): the app has few, so remembered. */
+  matchPattern(pattern: string | undefined): WebhookExchange | undefined {
+    if (pattern === undefined) return undefined;
+    let exchange = this.patterns.get(pattern);
+    if (exchange === undefined) {
+      exchange = this.match(pattern) ?? null;
+      this.patterns.set(pattern, exchange);
+    }
+    return exchange ?? undefined;
   }
 }
 
@@ -109,8 +122,18 @@ interface FastifyLike {
   ): unknown;
 }
 
-/** What Fastify's parser gets instead of a webhook body the hook read. */
+/** What Fastify's parser gets instead of a webhook body the hook read (`size` bytes long). */
 const STAND_IN = Buffer.from('null');
+function standIn(size: number): Readable {
+  const stream = new Readable({
+    read() {
+      this.push(STAND_IN);
+      this.push(null);
+    },
+  });
+  // Fastify checks the bytes it was given against `content-length` through this.
+  return Object.assign(stream, { receivedEncodedLength: size });
+}
 
 /** Adds the body hook to the app's Express or Fastify instance (other platforms: none). */
 export function addBodyHook(adapter: HttpServer, routes: WebhookRoutes): void {
@@ -133,7 +156,7 @@ export function addBodyHook(adapter: HttpServer, routes: WebhookRoutes): void {
       'preParsing',
       (request, reply, payload, done) => {
         const exchange =
-          request.method === 'POST' ? routes.match(request.routeOptions?.url) : undefined;
+          request.method === 'POST' ? routes.matchPattern(request.routeOptions?.url) : undefined;
         if (!exchange) return done(null, payload);
         const contentLength = request.raw.headers['content-length'];
         readFirst(exchange, request.raw, (limits) =>
@@ -146,10 +169,7 @@ export function addBodyHook(adapter: HttpServer, routes: WebhookRoutes): void {
             // An empty body is never a delivery (401 or 400): the exchange answers it here, as the
             // stand-in would not match its `content-length: 0`.
             if (size === 0) return answer(reply, await takeBody(request.raw)?.());
-            const standIn = Object.assign(Readable.from([STAND_IN]), {
-              receivedEncodedLength: size,
-            });
-            done(null, standIn);
+            done(null, standIn(size));
           })
           .catch(done);
       },

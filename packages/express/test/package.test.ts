@@ -109,6 +109,18 @@ const onError: ErrorRequestHandler = (error, _req, res, next) => {
 app.use(onError);
 // @ts-expect-error onRefusal is a callback
 composioWebhook({ onRefusal: 'next' });
+// \`declare module '@composio-webhooks/express'\` augments the TriggerPayloads the adapter re-exports.
+declare module '@composio-webhooks/express' {
+  interface TriggerPayloads {
+    EXPRESS_AUGMENTED_EVENT: { fromExpress: string };
+  }
+}
+export const augmented = createWebhookRouter().onTrigger('EXPRESS_AUGMENTED_EVENT', (event) => {
+  const value: string = event.data.fromExpress;
+  // @ts-expect-error the declared payload has no other field
+  const missing: string = event.data.other;
+  return [value, missing];
+});
 `;
 
 describe.each([

@@ -106,6 +106,18 @@ export const read = (request: FastifyRequest): string | undefined => request.com
 export const wrong = (request: FastifyRequest): string | undefined => request.composio;
 // @ts-expect-error the plugin's options are typed: maxBodyBytes is a number
 await app.register(composioWebhooks, { maxBodyBytes: '1mb' });
+// \`declare module '@composio-webhooks/fastify'\` augments the TriggerPayloads the adapter re-exports.
+declare module '@composio-webhooks/fastify' {
+  interface TriggerPayloads {
+    FASTIFY_AUGMENTED_EVENT: { fromFastify: string };
+  }
+}
+export const augmented = createWebhookRouter().onTrigger('FASTIFY_AUGMENTED_EVENT', (event) => {
+  const value: string = event.data.fromFastify;
+  // @ts-expect-error the declared payload has no other field
+  const missing: string = event.data.other;
+  return [value, missing];
+});
 `;
 
 describe.each([

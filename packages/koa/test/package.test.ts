@@ -129,6 +129,19 @@ export const anywhere: Koa.Middleware = (ctx) => {
   const maybe: WebhookDelivery | undefined = ctx.state.composio;
   ctx.body = maybe?.id ?? 'none';
 };
+
+// \`declare module '@composio-webhooks/koa'\` augments the TriggerPayloads the adapter re-exports.
+declare module '@composio-webhooks/koa' {
+  interface TriggerPayloads {
+    KOA_AUGMENTED_EVENT: { fromKoa: string };
+  }
+}
+export const augmented = createWebhookRouter().onTrigger('KOA_AUGMENTED_EVENT', (event) => {
+  const value: string = event.data.fromKoa;
+  // @ts-expect-error the declared payload has no other field
+  const missing: string = event.data.other;
+  return [value, missing];
+});
 `;
 
   const imports = `import Koa = require('koa');

@@ -1,12 +1,15 @@
 // Keeps the metadata every published package.json must carry in one place: repository (with the
-// package's folder), homepage, bugs, and a `prepack` build so a packed tarball is never empty.
-// `node scripts/package-metadata.mjs` writes it; `--check` (run by check-packages) fails on drift.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// package's folder), homepage, bugs, and a `prepack` build so a packed tarball is never empty; and
+// the root LICENSE copied into each published package (npm packs a package's own LICENSE file
+// whatever its `files` say, so every tarball carries the MIT text).
+// `node scripts/package-metadata.mjs` writes them; `--check` (run by check-packages) fails on drift.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const REPOSITORY = 'https://github.com/composio-webhooks/composio-webhooks';
 const root = new URL('..', import.meta.url).pathname;
 const check = process.argv.includes('--check');
+const license = readFileSync(join(root, 'LICENSE'), 'utf8');
 let drift = 0;
 
 for (const folder of readdirSync(join(root, 'packages'))) {
@@ -19,6 +22,15 @@ for (const folder of readdirSync(join(root, 'packages'))) {
   }
   const pkg = JSON.parse(text);
   if (pkg.private) continue;
+  const licenseFile = join(root, 'packages', folder, 'LICENSE');
+  if ((existsSync(licenseFile) ? readFileSync(licenseFile, 'utf8') : '') !== license) {
+    drift++;
+    if (check)
+      console.error(
+        `${pkg.name}: LICENSE differs from the root's; run node scripts/package-metadata.mjs`,
+      );
+    else writeFileSync(licenseFile, license);
+  }
   const wanted = {
     repository: { type: 'git', url: `git+${REPOSITORY}.git`, directory: `packages/${folder}` },
     homepage: `${REPOSITORY}/tree/main/packages/${folder}#readme`,

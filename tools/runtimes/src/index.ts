@@ -19,6 +19,15 @@ export {
   type ServerlessOfflineOptions,
   startServerlessOffline,
 } from './serverless-offline.js';
-export { type ReadmeSnippetOptions, type ReadmeSnippets, readmeSnippets } from './snippets.js';
+export {
+  type InstallSpec,
+  importedPackages,
+  installSpecs,
+  type ReadmeOpening,
+  type ReadmeSnippetOptions,
+  type ReadmeSnippets,
+  readmeOpening,
+  readmeSnippets,
+} from './snippets.js';
 export { type WebImports, webImports } from './web-imports.js';
 export { capnpString, WORKERD_COMPATIBILITY_DATE, workerdConfig } from './workerd.js';

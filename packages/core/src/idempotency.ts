@@ -78,8 +78,8 @@ export function resolveTimings(
   options: IdempotencyTimings,
   owner: string,
 ): { leaseMs: number; completedTtlMs: number } {
-  const leaseMs = positive(options.leaseMs, DEFAULT_LEASE_MS, `${owner} leaseMs`);
-  const completedTtlMs = positive(
+  const leaseMs = positiveMs(options.leaseMs, DEFAULT_LEASE_MS, `${owner} leaseMs`);
+  const completedTtlMs = positiveMs(
     options.completedTtlMs,
     DEFAULT_COMPLETED_TTL_MS,
     `${owner} completedTtlMs`,
@@ -87,7 +87,8 @@ export function resolveTimings(
   return { leaseMs, completedTtlMs };
 }
 
-function positive(value: unknown, fallback: number, name: string): number {
+/** A positive finite number of ms, or `fallback` when absent; else `INVALID_CONFIG` naming `name`. */
+export function positiveMs(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new WebhookConfigError(

@@ -4,7 +4,7 @@
  * request.
  */
 import { message, WebhookConfigError } from './errors.js';
-import { type IdempotencyStore } from './idempotency.js';
+import { type IdempotencyStore, positiveMs } from './idempotency.js';
 import { routerKeepsBody } from './inbox/receiving.js';
 import { combineInstrumentations, type WebhookInstrumentation } from './instrumentation.js';
 import { checkLeases, createLeaseKeeper, type LeaseKeeper } from './leases.js';
@@ -178,16 +178,6 @@ export function createPipeline(options: ReceiverOptions): Pipeline {
     keepsBody: routerKeepsBody(router),
     unmatchedLogLevel,
   };
-}
-
-function positiveMs(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new WebhookConfigError(
-      message(`${name} must be a positive number of milliseconds, got ${String(value)}.`),
-    );
-  }
-  return value;
 }
 
 function resolveStore(

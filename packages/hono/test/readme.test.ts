@@ -13,7 +13,11 @@ import type { Hono } from 'hono';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { requireHonoBuilt } from './support.js';
 
-const readme = readmeSnippets(new URL('..', import.meta.url));
+// The opening snippet serves on Node with @hono/node-server; the test takes its app instead.
+const readme = readmeSnippets(new URL('..', import.meta.url), {
+  edit: (snippet) =>
+    snippet.replace('serve({ fetch: app.fetch, port: 3000 });', 'export default app;'),
+});
 const secret = 'hono-readme-secret';
 
 async function post(payload: unknown, key = secret) {

@@ -27,14 +27,22 @@ describe('readmeOpening', () => {
     });
   });
 
-  it('takes an install line that comes before the snippet, and says when there is none', () => {
+  it('takes an install line that comes before the snippet (then the next block is the snippet), and says when there is none', () => {
     const first = readmeOpening('```sh\nnpm i a b@10\n```\n\n```ts\nconst x = 1;\n```\n');
-    expect(first.language).toBe('sh');
+    expect(first.language).toBe('ts');
+    expect(first.snippet).toBe('const x = 1;\n');
     expect(first.installs).toEqual([
       { name: 'a', range: undefined },
       { name: 'b', range: '10' },
     ]);
     expect(readmeOpening('```ts\nconst x = 1;\n```\n').installLine).toBeUndefined();
+    // Shell commands first, the install line in a later block: the commands are the snippet.
+    const cli = readmeOpening('```sh\nnpx tool run\n```\n\n```sh\nnpm install -D tool\n```\n');
+    expect([cli.language, cli.snippet, cli.installLine]).toEqual([
+      'sh',
+      'npx tool run\n',
+      'npm install -D tool',
+    ]);
   });
 });
 

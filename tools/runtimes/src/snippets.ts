@@ -75,7 +75,7 @@ export function readmeSnippets(
 
 /** A package README's first code block and its install line, as a user meets them. */
 export interface ReadmeOpening {
-  /** The first fenced code block (the snippet every README opens with). */
+  /** The first fenced code block other than the install line's (the snippet a README opens with). */
   snippet: string;
   /** Its language tag (`ts`, `sh`, …). */
   language: string;
@@ -96,13 +96,16 @@ const INSTALL_COMMAND =
 /** Reads a README's opening snippet and install line (see `ReadmeOpening`). */
 export function readmeOpening(readme: string): ReadmeOpening {
   const blocks = [...readme.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)];
-  const first = blocks[0];
   let installLine: string | undefined;
+  let installBlock: (typeof blocks)[number] | undefined;
   for (const block of blocks) {
     if (block[1] !== 'sh' && block[1] !== 'bash') continue;
     installLine = (block[2] as string).split('\n').find((line) => INSTALL_COMMAND.test(line));
+    installBlock = block;
     if (installLine) break;
   }
+  // The snippet is the first block that is not the install line's own (which may come first).
+  const first = blocks.find((block) => block !== installBlock || !installLine);
   return {
     snippet: first?.[2] ?? '',
     language: first?.[1] ?? '',

@@ -5,16 +5,16 @@
  *   /baseline   a raw buffer content-type parser + node:crypto HMAC-SHA256 + timingSafeEqual +
  *               JSON.parse, by hand, in its own encapsulated context (what a careful user writes)
  *   /middleware the composioWebhooks plugin with { router, idempotency: false }
- *   /memory     the composioWebhooks plugin with the default in-memory dedupe store (a fresh
- *               plugin instance, and so a fresh store, for each measured round: routes
- *               /memory/0…, which `rewriteUrl` points /memory at; every route pays that call)
+ *   /memory     the composioWebhooks plugin with the default in-memory dedupe store
  *
- * Every route answers 200 `{ ok: true, id }` as JSON. The parent talks to it over IPC
- * (scripts/bench/server-ipc.mjs).
+ * Every route answers 200 `{ ok: true, id }` as JSON. The parent talks to it over IPC.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { composioWebhooks, createWebhookRouter } from '@composio-webhooks/fastify';
-import { serveBenchIpc } from '../../../scripts/bench/server-ipc.mjs';
+import {
+  composioWebhooks,
+  createWebhookRouter,
+  MemoryIdempotencyStore,
+} from '@composio-webhooks/fastify';
 
 const major = process.argv[2] === '4' ? '4' : '5';
 const { default: Fastify } = await import(major === '4' ? 'fastify4' : 'fastify');
@@ -23,14 +23,7 @@ if (!secret) throw new Error('BENCH_SECRET is required');
 const TOLERANCE = 3600;
 
 const handled = { baseline: 0, middleware: 0, memory: 0 };
-/** Plugin instances with a store of their own: one per measured round (and the warm-up). */
-const GENERATIONS = Number(process.env.BENCH_ROUNDS ?? 7) + 2;
-let generation = 0;
-let memoryUrl = '/memory/0';
-const app = Fastify({
-  logger: false,
-  rewriteUrl: (request) => (request.url === '/memory' ? memoryUrl : request.url),
-});
+const app = Fastify({ logger: false });
 
 // The hand-written route: what a careful user writes without this library.
 await app.register(async (scope) => {
@@ -82,20 +75,31 @@ await app.register(composioWebhooks, {
   idempotency: false,
   path: '/middleware',
 });
-for (let i = 0; i < GENERATIONS; i++) {
-  await app.register(composioWebhooks, {
-    ...common,
-    router: router('memory'),
-    path: `/memory/${i}`,
-  });
-}
-
-serveBenchIpc({
-  handled,
-  resetMemory() {
-    generation = (generation + 1) % GENERATIONS;
-    memoryUrl = `/memory/${generation}`;
+// A fresh dedupe store for each measured round, behind one registered route.
+let store = new MemoryIdempotencyStore();
+await app.register(composioWebhooks, {
+  ...common,
+  router: router('memory'),
+  path: '/memory',
+  idempotency: {
+    claim: (id) => store.claim(id),
+    complete: (id, token) => store.complete(id, token),
+    release: (id, token) => store.release(id, token),
+    renew: (id, token) => store.renew(id, token),
+    get leaseMs() {
+      return store.leaseMs;
+    },
   },
+});
+
+process.on('message', (message) => {
+  if (message.type === 'reset-memory') {
+    store = new MemoryIdempotencyStore();
+    process.send({ type: 'reset' });
+  } else if (message.type === 'counts') {
+    const cpu = process.cpuUsage();
+    process.send({ type: 'counts', handled: { ...handled }, cpuMicros: cpu.user + cpu.system });
+  }
 });
 
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -101,7 +101,6 @@ async function readFirst(
 
 interface ExpressRequest extends IncomingMessage {
   body?: unknown;
-  rawBody?: unknown;
 }
 type NodeNext = (error?: unknown) => void;
 

@@ -35,7 +35,7 @@ async function deliver(path: string, payload: unknown, key = secret) {
   const signed = await signWebhook({ payload, secret: key });
   const response = await fetch(`${offline.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signed.headers },
+    headers: { ...signed.headers },
     body: signed.body,
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -7,17 +7,16 @@
  * when flagged), how headers arrive (`headers` or `multiValueHeaders`, any case), and writes the
  * answer in the shape of the event's source. Every decision (statuses, dedupe, settling) is core's.
  */
-import {
-  WebhookConfigError,
-  type WebhookDelivery,
-  type WebhookRouter,
-} from '@composio-webhooks/core';
+import type { WebhookDelivery, WebhookRouter } from '@composio-webhooks/core';
 import {
   createExchange,
+  type EntryNames,
   type ExchangeRequest,
   type ExchangeResult,
   errorResponseFor,
   type HandlerAdapterOptions,
+  requireRouter,
+  requireVerifyOnlyHandler,
   type WebhookExchange,
 } from '@composio-webhooks/core/adapter';
 import { type LambdaHttpEvent, type LambdaHttpResult, sourceOf } from './events.js';
@@ -25,6 +24,11 @@ import { bodyOf, headersOf, methodOf } from './request.js';
 import { toResult } from './result.js';
 
 const PACKAGE_NAME = '@composio-webhooks/aws-lambda';
+const ENTRY: EntryNames = {
+  packageName: PACKAGE_NAME,
+  handlerExample: "async (event, delivery) => ({ statusCode: 200, body: '' })",
+  answer: 'result',
+};
 
 /** The options every adapter takes, less `path`: API Gateway, the function URL or the ALB routes. */
 export type LambdaWebhookOptions = Omit<HandlerAdapterOptions, 'router'>;
@@ -61,11 +65,7 @@ export type VerifiedLambdaHandler<E extends LambdaHttpEvent = LambdaHttpEvent> =
 export function composioWebhook<E extends LambdaHttpEvent = LambdaHttpEvent>(
   options: LambdaWebhookRouterOptions,
 ): LambdaWebhookHandler<E> {
-  if (options === null || typeof options !== 'object' || options.router === undefined) {
-    throw new WebhookConfigError(
-      `[${PACKAGE_NAME}] composioWebhook() needs a router: composioWebhook({ router: createWebhookRouter().on(...) }). To verify and answer yourself, use withComposioWebhook(async (event, delivery) => ({ statusCode: 200, body: '' })).`,
-    );
-  }
+  requireRouter(options, ENTRY);
   const exchange = build(options);
   return async (event) => {
     const request = fromEvent(event);
@@ -88,16 +88,7 @@ export function withComposioWebhook<E extends LambdaHttpEvent = LambdaHttpEvent>
   handler: VerifiedLambdaHandler<E>,
   options?: LambdaWebhookOptions,
 ): LambdaWebhookHandler<E> {
-  if (typeof handler !== 'function') {
-    throw new WebhookConfigError(
-      `[${PACKAGE_NAME}] withComposioWebhook(handler, options) takes your handler first, e.g. withComposioWebhook(async (event, delivery) => ({ statusCode: 200, body: '' })), got ${handler === null ? 'null' : typeof handler}.`,
-    );
-  }
-  if (options !== undefined && options !== null && 'router' in options) {
-    throw new WebhookConfigError(
-      `[${PACKAGE_NAME}] withComposioWebhook() answers with your handler's result, so it takes no router: use composioWebhook({ router }) to dispatch to router handlers.`,
-    );
-  }
+  requireVerifyOnlyHandler(handler, options, ENTRY);
   const exchange = build(options);
   return async (event, context) => {
     let routeResult: LambdaHttpResult | undefined;

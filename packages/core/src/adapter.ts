@@ -18,6 +18,8 @@
 // handle() and an OpenExchange's withBody()/bodyFailed() reject only when onRefusal throws;
 // open() never throws.
 export { createExchange } from './create-exchange.js';
+// Start-up checks of the router-mode and verify-only entry points (handler adapters).
+export { type EntryNames, requireRouter, requireVerifyOnlyHandler } from './entry-checks.js';
 export {
   type AdapterDescription,
   type AdapterKind,

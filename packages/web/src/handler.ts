@@ -10,23 +10,27 @@
  * exchange's answer into a `Response`; every decision (statuses, dedupe, settling) is core's.
  * Nothing here, or in what it loads, imports a Node built-in.
  */
-import {
-  WebhookConfigError,
-  type WebhookDelivery,
-  type WebhookRouter,
-} from '@composio-webhooks/core';
+import type { WebhookDelivery, WebhookRouter } from '@composio-webhooks/core';
 import {
   createExchange,
+  type EntryNames,
   type ExchangeRequest,
   type ExchangeResult,
   errorResponseFor,
   type HandlerAdapterOptions,
   readWebBody,
+  requireRouter,
+  requireVerifyOnlyHandler,
   type WebhookExchange,
 } from '@composio-webhooks/core/adapter';
 import { toResponse } from './response.js';
 
 const PACKAGE_NAME = '@composio-webhooks/web';
+const ENTRY: EntryNames = {
+  packageName: PACKAGE_NAME,
+  handlerExample: 'async (request, delivery) => Response.json({ ok: true })',
+  answer: 'Response',
+};
 
 /**
  * The options of every adapter but `path` (core's `HandlerAdapterOptions`): the runtime decides
@@ -81,11 +85,7 @@ export type VerifiedWebhookHandler<R extends Request = Request> = (
 export function composioWebhook<R extends Request = Request>(
   options: ComposioWebhookRouterOptions,
 ): WebhookRequestHandler<R> {
-  if (options === null || typeof options !== 'object' || options.router === undefined) {
-    throw new WebhookConfigError(
-      `[${PACKAGE_NAME}] composioWebhook() needs a router: composioWebhook({ router: createWebhookRouter().on(...) }). To verify and answer yourself, use withComposioWebhook((request, delivery) => new Response(...)).`,
-    );
-  }
+  requireRouter(options, ENTRY);
   const exchange = build(options);
   return async (request, context) => answer(await exchange.handle(fromRequest(request, context)));
 }
@@ -107,16 +107,7 @@ export function withComposioWebhook<R extends Request = Request>(
   handler: VerifiedWebhookHandler<R>,
   options?: ComposioWebhookVerifyOptions,
 ): WebhookRequestHandler<R> {
-  if (typeof handler !== 'function') {
-    throw new WebhookConfigError(
-      `[${PACKAGE_NAME}] withComposioWebhook(handler, options) takes your handler first, e.g. withComposioWebhook(async (request, delivery) => Response.json({ ok: true })), got ${handler === null ? 'null' : typeof handler}.`,
-    );
-  }
-  if (options !== undefined && options !== null && 'router' in options) {
-    throw new WebhookConfigError(
-      `[${PACKAGE_NAME}] withComposioWebhook() answers with your handler's Response, so it takes no router: use composioWebhook({ router }) to dispatch to router handlers.`,
-    );
-  }
+  requireVerifyOnlyHandler(handler, options, ENTRY);
   const exchange = build(options);
   return async (request, context) => {
     let routeResponse: Response | undefined;

@@ -59,7 +59,7 @@ describe('example-pg-boss', () => {
         headers: signed.headers,
       });
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ ok: true, id: payload.id });
+      expect(await response.json()).toEqual({ ok: true, id: payload.id, queued: true });
     }
     expect(handled).toEqual([]);
     expect(await inbox.stats()).toMatchObject({ waiting: 2 });

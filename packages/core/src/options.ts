@@ -5,7 +5,7 @@
  */
 import { message, WebhookConfigError } from './errors.js';
 import { type IdempotencyStore, positiveMs } from './idempotency.js';
-import { routerKeepsBody } from './inbox/receiving.js';
+import { isInboxRouter, routerKeepsBody } from './inbox/receiving.js';
 import { combineInstrumentations, type WebhookInstrumentation } from './instrumentation.js';
 import { checkLeases, createLeaseKeeper, type LeaseKeeper } from './leases.js';
 import {
@@ -106,6 +106,8 @@ export interface Pipeline {
   readonly strictTriggerData: boolean;
   /** The router is an inbox that stores the raw body with each job. */
   readonly keepsBody: boolean;
+  /** The router is an inbox: a 200 means the job is queued, so the answer says `queued: true`. */
+  readonly queues: boolean;
   readonly unmatchedLogLevel: WebhookLogLevel;
 }
 
@@ -176,6 +178,7 @@ export function createPipeline(options: ReceiverOptions): Pipeline {
         : createTriggerDataCheck(options.triggerValidators),
     strictTriggerData: resolveMismatchPolicy(options.triggerMismatch) === 'strict',
     keepsBody: routerKeepsBody(router),
+    queues: isInboxRouter(router),
     unmatchedLogLevel,
   };
 }

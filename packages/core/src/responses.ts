@@ -6,7 +6,7 @@
 import { isWebhookError, WEBHOOK_ERROR_STATUS, type WebhookErrorCode } from './errors.js';
 
 export type ReceiverResponseBody =
-  | { ok: true; id: string; duplicate?: true }
+  | { ok: true; id: string; duplicate?: true; queued?: true }
   | { ok: false; error: { code: WebhookErrorCode; message: string } };
 
 export interface ReceiverResponse {
@@ -41,8 +41,13 @@ const RETRY_AFTER: Partial<Record<WebhookErrorCode, string>> = {
   HANDLER_TIMEOUT: '30',
 };
 
-export function successResponse(id: string, duplicate = false): ReceiverResponse {
-  return { status: 200, body: duplicate ? { ok: true, id, duplicate: true } : { ok: true, id } };
+/**
+ * The 200 answer. `duplicate`: a copy of a delivery already processed. `queued`: an inbox router
+ * stored the job, and its handlers run later on a worker (the CLI's send-test says so).
+ */
+export function successResponse(id: string, duplicate = false, queued = false): ReceiverResponse {
+  if (duplicate) return { status: 200, body: { ok: true, id, duplicate: true } };
+  return { status: 200, body: queued ? { ok: true, id, queued: true } : { ok: true, id } };
 }
 
 export function errorResponseFor(code: WebhookErrorCode): ReceiverResponse {

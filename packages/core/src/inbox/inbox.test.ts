@@ -3,6 +3,7 @@
  * engines' own suites run it on real Redis and PostgreSQL).
  */
 import { describe, expect, it } from 'vitest';
+import { createWebhookReceiver } from '../receiver.js';
 import { createWebhookRouter } from '../router.js';
 import { buildTriggerMessage, signWebhook } from '../testing.js';
 import { verifyWebhook } from '../verifier.js';
@@ -46,6 +47,25 @@ describe('createInboxRouter', () => {
     ]);
     expect(JSON.stringify(jobs)).not.toContain(secret);
     expect(routerKeepsBody(router)).toBe(false);
+  });
+
+  it("a receiver on an inbox answers 200 with queued: true (the handlers run later); a router's 200 has no queued", async () => {
+    const { router } = createInboxRouter({
+      engine,
+      enqueue: async () => {},
+      enqueueTimeoutMs: 1000,
+    });
+    const inbox = createWebhookReceiver({ router, secret, logger: false });
+    const plain = createWebhookReceiver({ router: createWebhookRouter(), secret, logger: false });
+    const { signed } = await verified();
+    const queued = await inbox.receive({ body: signed.body, headers: signed.headers });
+    expect(queued).toMatchObject({ status: 200, body: { ok: true, queued: true } });
+    const handled = await plain.receive({ body: signed.body, headers: signed.headers });
+    expect(handled.status).toBe(200);
+    expect(handled.body).not.toHaveProperty('queued');
+    const copy = await inbox.receive({ body: signed.body, headers: signed.headers });
+    expect(copy.body).toMatchObject({ duplicate: true });
+    expect(copy.body).not.toHaveProperty('queued');
   });
 
   it('an engine slower than enqueueTimeoutMs, or failing, is STORE_UNAVAILABLE (503)', async () => {

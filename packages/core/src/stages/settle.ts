@@ -57,11 +57,12 @@ export class Settlement implements HeldClaim {
   /** The handlers (or route) succeeded: record the delivery as processed; the 200 answer. */
   async complete(): Promise<ReceiverResponse> {
     const { id } = this.delivery;
-    if (this.settled) return successResponse(id);
+    const { queues } = this.pipeline;
+    if (this.settled) return successResponse(id, false, queues);
     this.settled = true;
     if (this.token !== undefined) await this.recorded(this.token);
     this.reportEnd({ type: 'processed', status: 200 });
-    return successResponse(id);
+    return successResponse(id, false, queues);
   }
 
   /** They failed: release the claim so the retry runs them; the 500 (or the error's) answer. */

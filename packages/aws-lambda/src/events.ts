@@ -61,7 +61,8 @@ export interface LambdaHttpResult {
   /** ALB with multi-value headers on: the result must use these instead of `headers`. */
   multiValueHeaders?: Record<string, string[]>;
   body: string;
-  isBase64Encoded: boolean;
+  /** Ours is always `false`; a verify-only handler's result may leave it out. */
+  isBase64Encoded?: boolean;
 }
 
 /** Which shape of result the event's source expects. */

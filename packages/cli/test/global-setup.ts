@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
@@ -25,6 +25,18 @@ function newest(dir: string): number {
     if (time > latest) latest = time;
   }
   return latest;
+}
+
+/** The CLI's non-workspace dependencies (regular, peer and optional), kept as imports. */
+function thirdPartyDependencies(): string[] {
+  const pkg = JSON.parse(readFileSync(join(cli, 'package.json'), 'utf8')) as Record<
+    string,
+    Record<string, string> | undefined
+  >;
+  const names = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) =>
+    Object.keys(pkg[field] ?? {}),
+  );
+  return names.filter((name) => !name.startsWith('@composio-webhooks/'));
 }
 
 export default async function setup(): Promise<() => void> {
@@ -56,6 +68,10 @@ export default async function setup(): Promise<() => void> {
     // The workspace packages' builds are bundled in: one rebuilt by another process while the
     // tests run (its dist emptied first) cannot break the binary under test.
     noExternal: [/^@composio-webhooks\//],
+    // tsup reads the externals from the package.json of the working directory, which is the
+    // repository root when vitest runs every project: name the CLI's own, or json-schema-to-
+    // typescript and prettier get bundled (and break) in a root run.
+    external: thirdPartyDependencies(),
     silent: true,
     config: false,
   });

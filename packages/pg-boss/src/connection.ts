@@ -41,7 +41,7 @@ export function connectBoss(options: ResolvedInboxOptions): BossConnection {
     if (!given) own = boss;
     try {
       await boss.start();
-      await boss.createQueue(queueName);
+      await createQueue(boss, queueName);
       return boss;
     } catch (error) {
       // pg-boss cannot start again after a failed start: the next use creates a fresh one.
@@ -85,4 +85,26 @@ export function connectBoss(options: ResolvedInboxOptions): BossConnection {
 
 function report(logger: WebhookLogger | false, error: unknown): void {
   if (logger) logger.error(message(`pg-boss: ${describeError(error)}`), error);
+}
+
+/** PostgreSQL's codes for a deadlock and a unique violation: what two creators of one queue meet. */
+const CREATE_RACES = new Set(['40P01', '23505']);
+
+/**
+ * `boss.createQueue` once the queue exists, whoever created it. pg-boss 10 creates a queue's
+ * table and constraints without a lock, so two processes starting at once on a new queue can
+ * deadlock (seen: two receivers started together); the one that lost tries again and finds the
+ * queue there.
+ */
+async function createQueue(boss: PgBoss, queueName: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(queueName);
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= 5 || typeof code !== 'string' || !CREATE_RACES.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+    }
+  }
 }

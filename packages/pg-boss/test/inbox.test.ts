@@ -74,6 +74,32 @@ function waitForState(box: WebhookInbox, id: string, state: string): Promise<tru
   );
 }
 
+describe('starting', () => {
+  it('a deadlock creating the queue (two processes starting at once) is tried again', async () => {
+    // pg-boss 10 creates a queue's table and constraints without a lock: two receivers started
+    // together on a new queue deadlocked in CI (40P01). Here the first creation meets that error.
+    const boss = new PgBoss({ connectionString: database.url, ...TEST_BOSS_OPTIONS });
+    boss.on('error', () => {});
+    await boss.start();
+    try {
+      const create = boss.createQueue.bind(boss);
+      let calls = 0;
+      boss.createQueue = async (...args: Parameters<typeof create>) => {
+        calls += 1;
+        if (calls === 1) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        return create(...args);
+      };
+      const box = createWebhookInbox({ boss, queueName: uniqueQueueName('race'), logger: false });
+      await box.boss();
+      expect(calls).toBe(2);
+      expect(await boss.getQueue(box.queueName)).toMatchObject({ name: box.queueName });
+      await box.close();
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+  });
+});
+
 describe('inbox.router behind composioWebhook()', () => {
   it('answers 200 once the job is in PostgreSQL; the job holds the verified delivery, never the secret', async () => {
     const box = inbox();

@@ -174,6 +174,19 @@ async function main() {
     check('hono: forged 401', (await app.request('/webhooks/composio', { method: 'POST', body: forged.body, headers: forged.headers })).status === 401);
   }
 
+  // AWS Lambda: an HTTP API (payload 2.0) event, base64-encoded, and an ALB event
+  {
+    const lambda = await load('@composio-webhooks/aws-lambda');
+    const seen = [];
+    const handler = lambda.composioWebhook({ secret, logger: false, router: lambda.createWebhookRouter().onAny((event) => { seen.push(event.type); }) });
+    const fresh = await signWebhook({ payload: buildTriggerMessage(), secret });
+    const v2 = await handler({ version: '2.0', headers: fresh.headers, body: Buffer.from(fresh.body).toString('base64'), isBase64Encoded: true, requestContext: { http: { method: 'POST' } } });
+    check('aws-lambda: 200', v2.statusCode === 200);
+    check('aws-lambda: handler ran', seen.join() === 'composio.trigger.message');
+    const alb = await handler({ httpMethod: 'POST', headers: forged.headers, body: forged.body, requestContext: { elb: {} } });
+    check('aws-lambda: forged 401 (ALB)', alb.statusCode === 401 && alb.statusDescription === '401 Unauthorized');
+  }
+
   // Client, Redis store: load and construct
   const client = await load('@composio-webhooks/client');
   check('client: loads', typeof client.createSubscriptionsClient === 'function');
